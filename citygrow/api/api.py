@@ -1,0 +1,248 @@
+"""The JSON API, version 1. Read-only for now; everything it shows is public."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
+
+from citygrow.api.schemas import (
+    CityOut,
+    ErrorOut,
+    PracticeOut,
+    ThemeOut,
+    ToolkitOut,
+    ToolkitSummary,
+)
+from citygrow.catalogue.models import Theme, Toolkit
+from citygrow.people.models import City
+from citygrow.practices.forms import PracticeFilterForm
+from citygrow.practices.models import Practice
+
+api = NinjaAPI(
+    title="CityGrow API",
+    version="1",
+    description=(
+        "The Integrating Cities benchmarks (toolkits), the good-practice library and the cities "
+        "of the network. Toolkit texts: © EUROCITIES, credited on each toolkit."
+    ),
+    urls_namespace="api",
+)
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _city(request: HttpRequest, city: City) -> dict[str, Any]:
+    return {
+        "name": city.name,
+        "slug": city.slug,
+        "country": {"code": city.country.code, "name": city.country.name},
+        "population": city.population,
+        "population_year": city.population_year,
+        "foreign_born_share": (
+            float(city.foreign_born_share) if city.foreign_born_share is not None else None
+        ),
+        "charter_signatory": city.charter_signatory,
+        "charter_signed_on": city.charter_signed_on.isoformat() if city.charter_signed_on else None,
+        "url": _absolute(request, city.get_absolute_url()),
+    }
+
+
+def _practice(request: HttpRequest, practice: Practice) -> dict[str, Any]:
+    toolkit, factor = practice.toolkit, practice.key_factor
+    return {
+        "id": practice.pk,
+        "title": practice.title,
+        "city": practice.city.name,
+        "city_slug": practice.city.slug,
+        "country": practice.city.country.code,
+        "toolkit": (
+            {"theme": toolkit.theme.code, "year": toolkit.year, "title": toolkit.title}
+            if toolkit
+            else None
+        ),
+        "key_factor": {"number": factor.position, "heading": factor.heading} if factor else None,
+        "text": practice.text,
+        "links": practice.links,
+        "year": practice.year,
+        "source": practice.source,
+        "url": _absolute(request, practice.get_absolute_url()),
+    }
+
+
+@api.get("/themes", response=list[ThemeOut], tags=["toolkits"], summary="The themes")
+def list_themes(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every theme, with the years of its editions; a theme with no edition has no content yet."""
+    result = []
+    editions = Toolkit.objects.visible_to(request.user).order_by("-year")
+    for theme in Theme.objects.prefetch_related(
+        Prefetch("toolkits", queryset=editions)
+    ):
+        current = theme.current
+        result.append(
+            {
+                "code": theme.code,
+                "title": theme.title,
+                "current_edition": current.year if current else None,
+                "editions": [edition.year for edition in theme.toolkits.all()],
+            }
+        )
+    return result
+
+
+@api.get("/toolkits", response=list[ToolkitSummary], tags=["toolkits"], summary="Toolkit editions")
+def list_toolkits(request: HttpRequest) -> list[dict[str, Any]]:
+    toolkits = (
+        Toolkit.objects.visible_to(request.user)
+        .select_related("theme")
+        .annotate(
+            key_factor_count=Count("key_factors", distinct=True),
+            practice_count=Count("practices", distinct=True),
+        )
+    )
+    return [
+        {
+            "theme": toolkit.theme.code,
+            "title": toolkit.title,
+            "year": toolkit.year,
+            "status": toolkit.status,
+            "key_factors": toolkit.key_factor_count,
+            "practices": toolkit.practice_count,
+            "url": _absolute(request, toolkit.get_absolute_url()),
+        }
+        for toolkit in toolkits
+    ]
+
+
+@api.get(
+    "/toolkits/{code}/{year}",
+    response={200: ToolkitOut, 404: ErrorOut},
+    tags=["toolkits"],
+    summary="One toolkit edition with all its content",
+)
+def get_toolkit(request: HttpRequest, code: str, year: int) -> Any:
+    toolkit = get_object_or_404(
+        Toolkit.objects.visible_to(request.user).with_content(), theme__code=code, year=year
+    )
+    return {
+        "theme": toolkit.theme.code,
+        "title": toolkit.title,
+        "year": toolkit.year,
+        "status": toolkit.status,
+        "source": {
+            "title": toolkit.source_title,
+            "publisher": toolkit.source_publisher,
+            "year": toolkit.source_year,
+            "url": toolkit.source_url,
+            "credit": toolkit.credit,
+        },
+        "standard": toolkit.standard,
+        "standard_introduction": toolkit.standard_introduction,
+        "coverage_notes": toolkit.coverage_notes,
+        "terms": [{"term": t.term, "definition": t.definition} for t in toolkit.terms.all()],
+        "key_factors": [
+            {
+                "number": factor.position,
+                "heading": factor.heading,
+                "summary": factor.summary,
+                "why": factor.why,
+                "guide_questions": [
+                    {"number": q.position, "text": q.text, "sub_items": q.sub_items}
+                    for q in factor.guide_questions.all()
+                ],
+                "examples": [
+                    {
+                        "id": p.pk,
+                        "city": p.city.name,
+                        "country": p.city.country.code,
+                        "text": p.text,
+                        "links": p.links,
+                    }
+                    for p in factor.practices.all()
+                ],
+            }
+            for factor in toolkit.key_factors.all()
+        ],
+        "context_factors": [
+            {"category": c.category, "examples": c.examples} for c in toolkit.context_factors.all()
+        ],
+        "url": _absolute(request, toolkit.get_absolute_url()),
+    }
+
+
+class PracticeFilters(Schema):
+    q: str | None = None
+    toolkit: int | None = None
+    key_factor: int | None = None
+    city: str | None = None
+    country: str | None = None
+    page: int = 1
+
+
+class PracticePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PracticeOut]
+
+
+@api.get(
+    "/practices",
+    response={200: PracticePage, 422: ErrorOut},
+    tags=["practices"],
+    summary="Search and filter the good-practice library",
+)
+def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any:
+    """The same filters and search as the library page: `toolkit` and `key_factor` are ids,
+    `city` a city slug, `country` an ISO code, `q` free text (at most 200 characters)."""
+    data = {k: v for k, v in filters.dict().items() if k != "page" and v is not None}
+    form = PracticeFilterForm(data, user=request.user)
+    if not form.is_valid():
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        return 422, {"detail": "Some filters are not valid.", "errors": errors}
+    practices = form.filter(
+        Practice.objects.visible_to(request.user).select_related(
+            "city__country", "key_factor", "toolkit__theme"
+        )
+    )
+    paginator = Paginator(practices, settings.CITYGROW_PAGE_SIZE)
+    page = paginator.get_page(filters.page)
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "results": [_practice(request, practice) for practice in page],
+    }
+
+
+@api.get(
+    "/practices/{practice_id}",
+    response={200: PracticeOut, 404: ErrorOut},
+    tags=["practices"],
+    summary="One good practice",
+)
+def get_practice(request: HttpRequest, practice_id: int) -> Any:
+    practice = get_object_or_404(
+        Practice.objects.visible_to(request.user).select_related(
+            "city__country", "key_factor", "toolkit__theme"
+        ),
+        pk=practice_id,
+    )
+    return _practice(request, practice)
+
+
+@api.get("/cities", response=list[CityOut], tags=["cities"], summary="The cities")
+def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_city(request, city) for city in City.objects.select_related("country")]
+
+
+@api.get(
+    "/cities/{slug}", response={200: CityOut, 404: ErrorOut}, tags=["cities"], summary="One city"
+)
+def get_city(request: HttpRequest, slug: str) -> Any:
+    return _city(request, get_object_or_404(City.objects.select_related("country"), slug=slug))

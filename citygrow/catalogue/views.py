@@ -1,0 +1,95 @@
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+
+from citygrow.catalogue.models import Theme, Toolkit
+from citygrow.catalogue.toolkit_file import dump_toolkit
+
+
+def _themes_with_editions(request: HttpRequest) -> list[Theme]:
+    editions = (
+        Toolkit.objects.visible_to(request.user)
+        .annotate(
+            key_factor_count=Count("key_factors", distinct=True),
+            practice_count=Count("practices", distinct=True),
+        )
+        .order_by("-year")
+    )
+    return list(Theme.objects.prefetch_related(Prefetch("toolkits", queryset=editions)))
+
+
+def _get_toolkit_for_user(request: HttpRequest, code: str, year: int) -> Toolkit:
+    """The edition with everything its page shows, or 404 if it is missing or not for this user."""
+    return get_object_or_404(
+        Toolkit.objects.visible_to(request.user).with_content(), theme__code=code, year=year
+    )
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalogue/home.html", {"themes": _themes_with_editions(request)})
+
+
+@require_safe
+def toolkit_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalogue/toolkit_list.html", {"themes": _themes_with_editions(request)})
+
+
+@require_safe
+def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The newest edition of a theme's toolkit, or a page saying there is none yet."""
+    theme = get_object_or_404(Theme, code=code.upper())
+    editions = list(theme.toolkits.visible_to(request.user).order_by("-year"))
+    current = theme.current_edition(editions)
+    if current is not None:
+        return redirect(current)
+    return render(request, "catalogue/theme_detail.html", {"theme": theme})
+
+
+@require_safe
+def toolkit_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    toolkit = _get_toolkit_for_user(request, code, year)
+    other_editions = (
+        Toolkit.objects.visible_to(request.user)
+        .filter(theme=toolkit.theme)
+        .exclude(pk=toolkit.pk)
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "catalogue/toolkit_detail.html",
+        {"toolkit": toolkit, "other_editions": other_editions},
+    )
+
+
+@require_safe
+def toolkit_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The toolkit page as a printable PDF, drawn by WeasyPrint from the same content template."""
+    from weasyprint import HTML
+
+    toolkit = _get_toolkit_for_user(request, code, year)
+    html = render_to_string("catalogue/toolkit_pdf.html", {"toolkit": toolkit}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="integrating-cities-toolkit-{toolkit.theme.code}-{toolkit.year}.pdf"'
+    )
+    return response
+
+
+@require_safe
+def toolkit_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+    """The edition in the toolkit file format, as YAML or JSON, to download."""
+    if fmt not in ("yaml", "json"):
+        raise Http404
+    toolkit = _get_toolkit_for_user(request, code, year)
+    content_type = "application/yaml" if fmt == "yaml" else "application/json"
+    response = HttpResponse(
+        dump_toolkit(toolkit.as_data(), fmt=fmt), content_type=f"{content_type}; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{toolkit.theme.code}-{toolkit.year}.{fmt}"'
+    )
+    return response

@@ -1,0 +1,27 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from citygrow.people.models import City
+from citygrow.practices.models import Practice
+
+
+@require_safe
+def city_list(request: HttpRequest) -> HttpResponse:
+    cities = City.objects.select_related("country").with_practice_count()
+    return render(request, "people/city_list.html", {"cities": cities})
+
+
+@require_safe
+def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practices = Practice.objects.visible_to(request.user).select_related(
+        "key_factor", "toolkit__theme"
+    )
+    city = get_object_or_404(
+        City.objects.select_related("country").prefetch_related(
+            Prefetch("practices", queryset=practices)
+        ),
+        slug=slug,
+    )
+    return render(request, "people/city_detail.html", {"city": city})

@@ -1,0 +1,121 @@
+from functools import reduce
+from operator import and_
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from citygrow.catalogue.models import KeyFactor, Toolkit
+from citygrow.people.models import City
+from citygrow.practices.search import search_terms
+
+#: The text search configuration used on PostgreSQL. The toolkits are in English.
+SEARCH_CONFIG = "english"
+
+
+class PracticeQuerySet(models.QuerySet["Practice"]):
+    def visible_to(self, user: object) -> "PracticeQuerySet":
+        """Practices a user may read: those of toolkits they may read, and free-standing ones."""
+        if getattr(user, "is_staff", False):
+            return self
+        return self.exclude(toolkit__status=Toolkit.Status.DRAFT)
+
+    def search(self, query: str) -> "PracticeQuerySet":
+        """Practices matching the free text `query`, best matches first on PostgreSQL.
+
+        Every word must match the practice's text, city, country or key factor heading.
+        A query with no searchable word (only punctuation) matches nothing.
+        """
+        terms = search_terms(query)
+        if not terms:
+            return self.none()
+        if connection.vendor == "postgresql":
+            vector = (
+                SearchVector("text", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("city__name", "city__country__name", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("key_factor__heading", weight="A", config=SEARCH_CONFIG)
+            )
+            ts_query = reduce(
+                and_,
+                (SearchQuery(term, search_type="plain", config=SEARCH_CONFIG) for term in terms),
+            )
+            return (
+                self.annotate(rank=SearchRank(vector, ts_query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "city__name", "pk")
+            )
+        return self.filter(
+            reduce(
+                and_,
+                (
+                    Q(text__icontains=term)
+                    | Q(city__name__icontains=term)
+                    | Q(city__country__name__icontains=term)
+                    | Q(key_factor__heading__icontains=term)
+                    for term in terms
+                ),
+            )
+        )
+
+
+class Practice(models.Model):
+    """An example of good practice from a named city.
+
+    The examples in the toolkits are loaded as practices; they belong to a toolkit edition and
+    one of its key factors, and are replaced with it.
+    """
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="practices", verbose_name=_("city")
+    )
+    toolkit = models.ForeignKey(
+        Toolkit,
+        on_delete=models.CASCADE,
+        related_name="practices",
+        null=True,
+        blank=True,
+        verbose_name=_("toolkit"),
+    )
+    key_factor = models.ForeignKey(
+        KeyFactor,
+        on_delete=models.CASCADE,
+        related_name="practices",
+        null=True,
+        blank=True,
+        verbose_name=_("key factor"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Its place among the key factor's examples.")
+    )
+    text = models.TextField(_("text"))
+    links = models.JSONField(_("links"), default=list, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=500)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["toolkit__theme__code", "key_factor__position", "position", "pk"]
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_factor__isnull=True) | Q(toolkit__isnull=False),
+                name="practice_key_factor_needs_toolkit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """A title for lists and headings: the city and what the practice illustrates."""
+        if self.key_factor_id:
+            return f"{self.city.name}: {self.key_factor.heading}"
+        return self.city.name

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from citygrow.practices import views
+
+app_name = "practices"
+urlpatterns = [
+    path("practices/", views.practice_list, name="list"),
+    path("practices/<int:pk>/", views.practice_detail, name="detail"),
+]
