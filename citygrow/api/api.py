@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 
 from citygrow.api.schemas import (
     CityOut,
@@ -204,7 +204,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
     form = PracticeFilterForm(data, user=request.user)
     if not form.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return 422, {"detail": "Some filters are not valid.", "errors": errors}
+        return Status(422, {"detail": "Some filters are not valid.", "errors": errors})
     practices = form.filter(
         Practice.objects.visible_to(request.user).select_related(
             "city__country", "key_factor", "toolkit__theme"

@@ -55,6 +55,7 @@ def toolkit_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         Toolkit.objects.visible_to(request.user)
         .filter(theme=toolkit.theme)
         .exclude(pk=toolkit.pk)
+        .select_related("theme")
         .order_by("-year")
     )
     return render(

@@ -1,0 +1,129 @@
+"""Browser tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Every test in this folder is marked `browser` (deselect them with `-m "not browser"`) and is
+skipped, with the reason shown, when /usr/bin/chromium or Playwright is missing. Playwright
+never downloads a browser here: it launches the system Chromium.
+
+Fixtures:
+- `browser`: one headless Chromium for the session.
+- `page`: a fresh context and page per test, so no cookie, storage or history leaks between
+  tests. Requests to any host other than the live server are refused, and a JavaScript error
+  on the page fails the test.
+- `page_without_js`: the same with JavaScript off.
+- `site`: the live server's base URL, with the seed data loaded for this test.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an asyncio event loop running in this thread; without this,
+# Django refuses ORM calls from the test (SynchronousOnlyOperation).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: How long a Playwright action or expectation waits before failing (ms). The pages are local
+#: and small; htmx waits 500 ms after the last keystroke.
+TIMEOUT_MS = 5_000
+
+
+def _why_not_runnable() -> str | None:
+    if not CHROMIUM.exists():
+        return f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests need the playwright Python package (pip install -e '.[dev]')"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark this folder's tests `browser`, and skip them when they cannot run here."""
+    reason = _why_not_runnable()
+    for item in items:
+        if HERE not in item.path.parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _why_not_runnable()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: None) -> str:
+    """The live server's base URL (no trailing slash), with the seed data loaded.
+
+    live_server tests run with transactional_db, which empties the database after each test,
+    so the seed runs for every test (about 0.4 s).
+    """
+    with open(os.devnull, "w") as devnull:
+        call_command("seed", stdout=devnull)
+    return str(live_server.url)
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    """A page in a fresh browser context that reaches only the live server."""
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    _only_live_server(context, site)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    if errors:
+        pytest.fail("JavaScript errors on the page:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def page_without_js(browser: Any, site: str) -> Iterator[Any]:
+    """Like `page`, with JavaScript off: what a reader gets when htmx does not load."""
+    context = browser.new_context(base_url=site, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    _only_live_server(context, site)
+    yield context.new_page()
+    context.close()
+
+
+def _only_live_server(context: Any, site: str) -> None:
+    """Refuse every request to another host: the tests never touch the network."""
+    origin = urlsplit(site).netloc
+
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).netloc == origin:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)

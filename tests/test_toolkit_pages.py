@@ -1,0 +1,107 @@
+"""The public toolkit pages, the PDF and the downloads."""
+
+import json
+
+import yaml
+from django.urls import reverse
+
+from citygrow.catalogue.models import Toolkit
+
+
+def test_the_toolkit_list_shows_every_theme(client, seeded):
+    response = client.get(reverse("catalogue:toolkit_list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Matching buyers and suppliers" in page
+    assert "7 key factors" in page and "9 key factors" in page
+    assert page.count("Content not yet available.") == 2  # B and D
+
+
+def test_the_home_page_lists_the_themes_and_a_search(client, seeded):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Services to promote and support migrant entrepreneurs" in response.content
+    assert b'action="/practices/"' in response.content
+
+
+def test_a_theme_leads_to_its_current_edition(client, seeded):
+    response = client.get(reverse("catalogue:theme", args=["A"]))
+    assert response.status_code == 302
+    assert response["Location"] == "/toolkits/A/2018/"
+    assert client.get("/toolkits/a/").status_code == 302
+
+
+def test_a_theme_without_content_says_so(client, seeded):
+    response = client.get(reverse("catalogue:theme", args=["B"]))
+    assert response.status_code == 200
+    assert b"Content not yet available" in response.content
+    assert b"Promoting appropriate migrant participation" in response.content
+
+
+def test_an_unknown_theme_or_edition_is_not_found(client, seeded):
+    assert client.get("/toolkits/Q/").status_code == 404
+    assert client.get("/toolkits/A/1999/").status_code == 404
+    assert client.get("/toolkits/A/99999999999999999999/").status_code == 404
+
+
+def test_the_toolkit_page_shows_standard_key_factors_questions_examples_context_and_terms(
+    client, toolkit_a
+):
+    response = client.get(toolkit_a.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Integrating Cities standard" in page
+    assert "inclusive procurement programme" in page
+    for factor in toolkit_a.key_factors.all():
+        assert f'id="{factor.anchor}"' in page
+    assert "Does the city collect and monitor data on:" in page
+    assert "the procurement needs of the city." in page  # a sub-item
+    assert "Phönix Prize" in page  # an example
+    assert '<a href="https://bit.ly/2PlzCtg" rel="nofollow">' in page  # links are links
+    assert "Political control within the city administration" in page  # a context factor
+    assert "Micro enterprise" in page  # a term
+    assert "EUROCITIES, 2018" in page
+
+
+def test_a_term_without_definition_says_so(client, toolkit_c):
+    page = client.get(toolkit_c.get_absolute_url()).content.decode()
+    assert "No definition in the source document." in page
+
+
+def test_the_pdf_is_made_from_the_same_content(client, toolkit_a):
+    response = client.get(reverse("catalogue:toolkit_pdf", args=["A", 2018]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert 'filename="integrating-cities-toolkit-A-2018.pdf"' in response["Content-Disposition"]
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Mapping and needs assessment" in text
+    assert "Integrating Cities standard" in text
+
+
+def test_the_toolkit_downloads_as_yaml_and_json_in_the_file_format(client, toolkit_a):
+    as_yaml = client.get(reverse("catalogue:toolkit_export", args=["A", 2018, "yaml"]))
+    as_json = client.get(reverse("catalogue:toolkit_export", args=["A", 2018, "json"]))
+    assert as_yaml.status_code == as_json.status_code == 200
+    data = yaml.safe_load(as_yaml.content)
+    assert data == json.loads(as_json.content)
+    assert data["theme"] == {"code": "A", "title": toolkit_a.title}
+    assert len(data["key_factors"]) == 7
+    assert client.get("/toolkits/A/2018/export.xml").status_code == 404
+
+
+def test_another_edition_is_listed_on_the_page(client, toolkit_a):
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.WITHDRAWN)
+    newer = Toolkit.objects.get(pk=toolkit_a.pk)
+    newer.pk = None
+    newer.year = 2020
+    newer.status = Toolkit.Status.PUBLISHED
+    newer.save()
+    page = client.get(toolkit_a.get_absolute_url()).content.decode()
+    assert "This edition has been withdrawn" in page
+    assert 'href="/toolkits/A/2020/"' in page
+    assert client.get("/toolkits/A/")["Location"] == "/toolkits/A/2020/"
