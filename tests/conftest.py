@@ -4,6 +4,7 @@
 through the same command the README's setup runs.
 """
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed", stdout=open("/dev/null", "w"))
+    call_command("seed", stdout=StringIO())
 
 
 @pytest.fixture

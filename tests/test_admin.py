@@ -17,7 +17,11 @@ def upload(client, name: str, content: bytes, **data):
 
 
 def test_staff_load_a_toolkit_file_in_the_admin(seeded, admin_client):
-    text = (TOOLKITS / "A-2018.yaml").read_text().replace("  year: 2018\n  status", "  year: 2022\n  status")
+    text = (
+        (TOOLKITS / "A-2018.yaml")
+        .read_text()
+        .replace("  year: 2018\n  status", "  year: 2022\n  status")
+    )
     response = upload(admin_client, "A-2022.yaml", text.encode())
     assert response.status_code == 302
     assert Toolkit.objects.filter(theme__code="A", year=2022).exists()
@@ -26,7 +30,9 @@ def test_staff_load_a_toolkit_file_in_the_admin(seeded, admin_client):
 
 def test_a_bad_upload_lists_every_problem_and_loads_nothing(seeded, admin_client):
     text = (TOOLKITS / "A-2018.yaml").read_text()
-    text = text.replace("  year: 2018\n  status", "  year: 2023\n  status").replace("city: Munich", "city: Atlantis")
+    text = text.replace("  year: 2018\n  status", "  year: 2023\n  status").replace(
+        "city: Munich", "city: Atlantis"
+    )
     response = upload(admin_client, "A-2023.yaml", text.encode())
     assert response.status_code == 200
     page = response.content.decode()
@@ -84,20 +90,34 @@ def test_editing_a_key_factor_in_the_admin_changes_the_page(toolkit_a, admin_cli
 
 
 def test_cities_import_from_csv_and_export(seeded, admin_client):
-    csv = "name,slug,country,population,population_year,foreign_born_share,charter_signatory,charter_signed_on\nBonn,bonn,DE,330000,2020,,,\n"
+    csv = (
+        "name,slug,country,population,population_year,foreign_born_share,"
+        "charter_signatory,charter_signed_on\n"
+        "Bonn,bonn,DE,330000,2020,,,\n"
+    )
     response = admin_client.post(
         "/admin/people/city/import/",
-        {"import_file": SimpleUploadedFile("cities.csv", csv.encode()), "format": "0", "resource": "0"},
+        {
+            "import_file": SimpleUploadedFile("cities.csv", csv.encode()),
+            "format": "0",
+            "resource": "0",
+        },
     )
     assert response.status_code == 200
     confirm = response.context["confirm_form"]
     response = admin_client.post("/admin/people/city/process_import/", confirm.initial)
     assert response.status_code == 302
     assert City.objects.get(name="Bonn").population == 330000
-    fields = [name for name in admin_client.get("/admin/people/city/export/").context["form"].fields]
+    fields = [
+        name for name in admin_client.get("/admin/people/city/export/").context["form"].fields
+    ]
     exported = admin_client.post(
         "/admin/people/city/export/",
-        {"format": "0", "resource": "0", **{f: "on" for f in fields if f.startswith("cityresource_")}},
+        {
+            "format": "0",
+            "resource": "0",
+            **{f: "on" for f in fields if f.startswith("cityresource_")},
+        },
     )
     assert exported["Content-Type"] == "text/csv"
     assert "Bonn,bonn,DE,330000,2020" in exported.content.decode()

@@ -23,9 +23,10 @@ def test_the_city_page_shows_its_figures_and_practices(client, seeded):
 
 
 def test_a_city_without_practices_says_so(client, seeded):
-    assert "No example of good practice from this city yet." in client.get(
-        "/cities/riga/"
-    ).content.decode()
+    assert (
+        "No example of good practice from this city yet."
+        in client.get("/cities/riga/").content.decode()
+    )
 
 
 def test_an_unknown_city_is_not_found(client, seeded):

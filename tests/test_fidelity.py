@@ -73,7 +73,9 @@ def test_toolkit_a_reads_as_the_source(toolkit_a):
         text="Does the city advertise procurement opportunities through local sources used by "
         "this population?",
     ).exists()
-    first = GuideQuestion.objects.get(key_factor__toolkit=toolkit_a, key_factor__position=1, position=1)
+    first = GuideQuestion.objects.get(
+        key_factor__toolkit=toolkit_a, key_factor__position=1, position=1
+    )
     assert first.text == "Does the city collect and monitor data on:"
     assert len(first.sub_items) == 5
     assert first.sub_items[-1] == "the procurement needs of the city."
@@ -121,7 +123,11 @@ def test_toolkit_c_reads_as_the_source(toolkit_c):
 
 def test_themes_b_and_d_exist_without_content(seeded):
     for code, title in [
-        ("B", "Promoting appropriate migrant participation in local labour markets through partnerships"),
+        (
+            "B",
+            "Promoting appropriate migrant participation in local labour markets "
+            "through partnerships",
+        ),
         ("D", "Anti-discrimination strategies for the local job market"),
     ]:
         theme = Theme.objects.get(code=code)

@@ -97,7 +97,9 @@ def test_htmx_requests_get_only_the_results(client, seeded):
     assert "practices found." in page
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(max_size=300))
 def test_no_search_text_gives_a_server_error(client, seeded, query):
     response = client.get(URL, {"q": query})

@@ -26,7 +26,9 @@ def grow_tenfold() -> None:
 
 
 def munich_practice() -> str:
-    return f"/practices/{Practice.objects.filter(city__name='Munich', toolkit__year=2018).first().pk}/"
+    return (
+        f"/practices/{Practice.objects.filter(city__name='Munich', toolkit__year=2018).first().pk}/"
+    )
 
 
 PAGES = [

@@ -81,7 +81,8 @@ def test_it_reports_a_missing_field_at_its_path():
 def test_it_reports_a_misspelt_key():
     text = GOOD.replace("    why: Because.", "    why: Because.\n    wyh: typo")
     assert problems(text) == [
-        "key_factors[0].wyh (line 18): unknown key: it is not part of the toolkit format (misspelt?)"
+        "key_factors[0].wyh (line 18): "
+        "unknown key: it is not part of the toolkit format (misspelt?)"
     ]
 
 
@@ -113,7 +114,7 @@ def test_it_reports_an_unknown_city():
 
 def test_it_reports_wrong_types():
     text = GOOD.replace("year: 2020\n  status", "year: twenty\n  status").replace(
-        "- text: \"Does the city collect data on:\"", "- text: [a, list]"
+        '- text: "Does the city collect data on:"', "- text: [a, list]"
     )
     found = problems(text)
     assert "edition.year (line 6): should be a whole number" in found
@@ -121,8 +122,14 @@ def test_it_reports_wrong_types():
 
 
 def test_it_needs_at_least_one_key_factor_and_question():
-    found = problems(GOOD.replace("    guide_questions:\n      - text: \"Does the city collect data on:\"\n        sub_items: [one, two]\n", "    guide_questions: []\n"))
-    assert found == ["key_factors[0].guide_questions (line 18): needs at least 1 item(s)"]
+    found = problems(
+        GOOD.replace(
+            '    guide_questions:\n      - text: "Does the city collect data on:"\n'
+            "        sub_items: [one, two]\n",
+            "    guide_questions: []\n",
+        )
+    )
+    assert found == ["key_factors[0].guide_questions (line 18): needs at least one item"]
 
 
 def test_it_reports_duplicate_headings_and_categories():
@@ -130,7 +137,8 @@ def test_it_reports_duplicate_headings_and_categories():
     text = GOOD.replace("context_factors:", factor + "context_factors:")
     text = text.replace(
         "    examples: [Limits on data.]\n",
-        "    examples: [Limits on data.]\n  - category: Data availability\n    examples: [Again.]\n",
+        "    examples: [Limits on data.]\n"
+        "  - category: Data availability\n    examples: [Again.]\n",
     )
     found = problems(text)
     assert any("key_factors[1].heading" in p and "used twice" in p for p in found)

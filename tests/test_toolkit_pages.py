@@ -1,9 +1,11 @@
 """The public toolkit pages, the PDF and the downloads."""
 
+import io
 import json
 
 import yaml
 from django.urls import reverse
+from pypdf import PdfReader
 
 from citygrow.catalogue.models import Toolkit
 
@@ -74,10 +76,6 @@ def test_the_pdf_is_made_from_the_same_content(client, toolkit_a):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert 'filename="integrating-cities-toolkit-A-2018.pdf"' in response["Content-Disposition"]
-    from pypdf import PdfReader  # noqa: PLC0415
-
-    import io
-
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Mapping and needs assessment" in text
     assert "Integrating Cities standard" in text
@@ -105,3 +103,19 @@ def test_another_edition_is_listed_on_the_page(client, toolkit_a):
     assert "This edition has been withdrawn" in page
     assert 'href="/toolkits/A/2020/"' in page
     assert client.get("/toolkits/A/")["Location"] == "/toolkits/A/2020/"
+
+
+def test_without_pango_the_pdf_link_explains_instead_of_failing(client, toolkit_a, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    response = client.get(reverse("catalogue:toolkit_pdf", args=["A", 2018]))
+    assert response.status_code == 503
+    assert b"The PDF cannot be made on this server" in response.content

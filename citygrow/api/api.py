@@ -80,9 +80,7 @@ def list_themes(request: HttpRequest) -> list[dict[str, Any]]:
     """Every theme, with the years of its editions; a theme with no edition has no content yet."""
     result = []
     editions = Toolkit.objects.visible_to(request.user).order_by("-year")
-    for theme in Theme.objects.prefetch_related(
-        Prefetch("toolkits", queryset=editions)
-    ):
+    for theme in Theme.objects.prefetch_related(Prefetch("toolkits", queryset=editions)):
         current = theme.current
         result.append(
             {

@@ -49,7 +49,9 @@ class PracticeOut(Schema):
 class ThemeOut(Schema):
     code: str
     title: str
-    current_edition: int | None = Field(description="Year of the edition shown; None: no content yet")
+    current_edition: int | None = Field(
+        description="Year of the edition shown; None: no content yet"
+    )
     editions: list[int]
 
 

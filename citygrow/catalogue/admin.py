@@ -103,17 +103,25 @@ class ToolkitAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/catalogue/toolkit/load.html", context)
 
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: object, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: object, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         refresh_fingerprint(form.instance)
 
-    def _export(self, request: HttpRequest, queryset: QuerySet[Toolkit], fmt: str) -> HttpResponse | None:
+    def _export(
+        self, request: HttpRequest, queryset: QuerySet[Toolkit], fmt: str
+    ) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select one toolkit edition to export."), messages.WARNING)
             return None
         toolkit = queryset.with_content().get()
-        response = HttpResponse(dump_toolkit(toolkit.as_data(), fmt=fmt), content_type=f"application/{fmt}")
-        response["Content-Disposition"] = f'attachment; filename="{toolkit.theme.code}-{toolkit.year}.{fmt}"'
+        response = HttpResponse(
+            dump_toolkit(toolkit.as_data(), fmt=fmt), content_type=f"application/{fmt}"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{toolkit.theme.code}-{toolkit.year}.{fmt}"'
+        )
         return response
 
     @admin.action(description=_("Export the selected edition as a YAML toolkit file"))
@@ -137,6 +145,8 @@ class KeyFactorAdmin(admin.ModelAdmin):
     list_select_related = ["toolkit__theme"]
     inlines = [GuideQuestionInline]
 
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: object, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: object, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         refresh_fingerprint(form.instance.toolkit)

@@ -23,7 +23,9 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]$"), name="theme_code_is_a_letter")
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]$"), name="theme_code_is_a_letter"
+            )
         ]
 
     def __str__(self) -> str:
@@ -100,7 +102,9 @@ class Toolkit(models.Model):
     content_hash = models.CharField(
         _("content fingerprint"),
         max_length=64,
-        help_text=_("SHA-256 of the loaded content; loading the same content again changes nothing."),
+        help_text=_(
+            "SHA-256 of the loaded content; loading the same content again changes nothing."
+        ),
     )
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
 
@@ -206,7 +210,9 @@ class KeyFactor(models.Model):
         verbose_name = _("key factor")
         verbose_name_plural = _("key factors")
         constraints = [
-            models.UniqueConstraint(fields=["toolkit", "position"], name="key_factor_position_unique")
+            models.UniqueConstraint(
+                fields=["toolkit", "position"], name="key_factor_position_unique"
+            )
         ]
 
     def __str__(self) -> str:

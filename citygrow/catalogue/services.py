@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 from django.db import transaction
+from pydantic import ValidationError
 
 from citygrow.catalogue.models import (
     ContextFactor,
@@ -49,7 +49,9 @@ def load_themes(path: Path) -> int:
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     made = 0
     for item in items:
-        _, created = Theme.objects.get_or_create(code=item["code"], defaults={"title": item["title"]})
+        _, created = Theme.objects.get_or_create(
+            code=item["code"], defaults={"title": item["title"]}
+        )
         made += created
     return made
 
@@ -80,9 +82,7 @@ def load_toolkit(*, document: ToolkitDocument, source: str, replace: bool = Fals
     )
     fingerprint = document.fingerprint()
     existing = (
-        Toolkit.objects.select_for_update()
-        .filter(theme=theme, year=document.edition.year)
-        .first()
+        Toolkit.objects.select_for_update().filter(theme=theme, year=document.edition.year).first()
     )
     if existing is not None:
         if existing.content_hash == fingerprint:
@@ -161,7 +161,9 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
     GuideQuestion.objects.bulk_create(questions)
     Practice.objects.bulk_create(practices)
     ContextFactor.objects.bulk_create(
-        ContextFactor(toolkit=toolkit, position=i, category=factor.category, examples=factor.examples)
+        ContextFactor(
+            toolkit=toolkit, position=i, category=factor.category, examples=factor.examples
+        )
         for i, factor in enumerate(document.context_factors, start=1)
     )
     return toolkit

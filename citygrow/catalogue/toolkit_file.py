@@ -45,7 +45,9 @@ class EditionSpec(_Part):
 
 class SourceSpec(_Part):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    publisher: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    publisher: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
     year: Annotated[int, Field(ge=1900, le=2100)]
     url: Link | None = None
     credit: Text
@@ -98,7 +100,8 @@ class ToolkitDocument(_Part):
 
     def as_data(self) -> dict[str, Any]:
         """The document as plain data in file order, without empty optional fields."""
-        return prune(self.model_dump(mode="json"))
+        data: dict[str, Any] = prune(self.model_dump(mode="json"))
+        return data
 
     def fingerprint(self) -> str:
         """A SHA-256 of the content: equal for two files that say the same thing."""
@@ -175,9 +178,7 @@ def dump_toolkit(data: dict[str, Any], *, fmt: Literal["yaml", "json"] = "yaml")
     """Write toolkit data (as from `ToolkitDocument.as_data`) as YAML or JSON text."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def _message(error: Any) -> str:
     if kind == "string_too_long":
         return f"is too long (at most {context.get('max_length')} characters)"
     if kind == "too_short":
-        return f"needs at least {context.get('min_length')} item(s)"
+        return "needs at least one item" if context.get("min_length") == 1 else str(error["msg"])
     if kind == "greater_than_equal":
         return f"must be at least {context.get('ge')}"
     if kind == "less_than_equal":
@@ -320,9 +321,7 @@ def _consistency_problems(
 def prune(value: Any) -> Any:
     """Drop None, empty lists and empty texts from mappings, recursively."""
     if isinstance(value, dict):
-        return {
-            key: prune(item) for key, item in value.items() if item not in (None, [], "")
-        }
+        return {key: prune(item) for key, item in value.items() if item not in (None, [], "")}
     if isinstance(value, list):
         return [prune(item) for item in value]
     return value

@@ -34,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def toolkit_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/toolkit_list.html", {"themes": _themes_with_editions(request)})
+    return render(
+        request, "catalogue/toolkit_list.html", {"themes": _themes_with_editions(request)}
+    )
 
 
 @require_safe
@@ -68,9 +70,11 @@ def toolkit_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_safe
 def toolkit_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The toolkit page as a printable PDF, drawn by WeasyPrint from the same content template."""
-    from weasyprint import HTML
-
     toolkit = _get_toolkit_for_user(request, code, year)
+    try:
+        from weasyprint import HTML
+    except OSError:  # Pango, which WeasyPrint needs, is not installed on this server
+        return render(request, "catalogue/pdf_unavailable.html", {"toolkit": toolkit}, status=503)
     html = render_to_string("catalogue/toolkit_pdf.html", {"toolkit": toolkit}, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

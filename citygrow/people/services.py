@@ -102,4 +102,3 @@ def load_cities(path: Path) -> tuple[int, int]:
             city.save(update_fields=list(changes))
             updated += 1
     return created, updated
-

@@ -16,7 +16,17 @@ class PracticeResource(resources.ModelResource):
 
     class Meta:
         model = Practice
-        fields = ["id", "city", "toolkit", "key_factor", "position", "text", "links", "year", "source"]
+        fields = [
+            "id",
+            "city",
+            "toolkit",
+            "key_factor",
+            "position",
+            "text",
+            "links",
+            "year",
+            "source",
+        ]
 
     def before_save_instance(self, instance: Practice, row: object, **kwargs: object) -> None:
         # A practice filed under a key factor belongs to that key factor's toolkit.

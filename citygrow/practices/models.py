@@ -34,7 +34,9 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
         if connection.vendor == "postgresql":
             vector = (
                 SearchVector("text", weight="B", config=SEARCH_CONFIG)
-                + SearchVector("city__name", "city__country__name", weight="A", config=SEARCH_CONFIG)
+                + SearchVector(
+                    "city__name", "city__country__name", weight="A", config=SEARCH_CONFIG
+                )
                 + SearchVector("key_factor__heading", weight="A", config=SEARCH_CONFIG)
             )
             ts_query = reduce(
@@ -42,8 +44,8 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
                 (SearchQuery(term, search_type="plain", config=SEARCH_CONFIG) for term in terms),
             )
             return (
-                self.annotate(rank=SearchRank(vector, ts_query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, ts_query))
+                .filter(document=ts_query)
                 .order_by("-rank", "city__name", "pk")
             )
         return self.filter(

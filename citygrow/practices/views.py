@@ -40,4 +40,6 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=practice.pk)
             .select_related("city", "key_factor")
         )
-    return render(request, "practices/practice_detail.html", {"practice": practice, "related": related})
+    return render(
+        request, "practices/practice_detail.html", {"practice": practice, "related": related}
+    )

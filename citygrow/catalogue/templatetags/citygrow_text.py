@@ -1,8 +1,7 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.html import urlize
 
 from citygrow.catalogue.text import blocks
 
@@ -19,7 +18,9 @@ def paragraphs(text: str) -> SafeString:
     parts = []
     for block in blocks(text or ""):
         if block.kind == "list":
-            items = format_html_join("", "<li>{}</li>", ((mark_safe(_inline(line)),) for line in block.lines))
+            items = format_html_join(
+                "", "<li>{}</li>", ((mark_safe(_inline(line)),) for line in block.lines)
+            )
             parts.append(format_html("<ul>{}</ul>", items))
         else:
             parts.append(format_html("<p>{}</p>", mark_safe(_inline(" ".join(block.lines)))))

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
     def handle(self, *args: object, theme: str, year: int, format: str, **options: object) -> None:
-        toolkit = Toolkit.objects.with_content().filter(theme__code=theme.upper(), year=year).first()
+        toolkit = (
+            Toolkit.objects.with_content().filter(theme__code=theme.upper(), year=year).first()
+        )
         if toolkit is None:
             raise CommandError(f"There is no toolkit edition {theme.upper()} {year}.")
         self.stdout.write(dump_toolkit(toolkit.as_data(), fmt=format), ending="")

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             help="Replace a stored edition whose content differs from the file.",
         )
 
-    def handle(self, *args: object, paths: list[Path], check: bool, replace: bool, **options: object) -> None:
+    def handle(
+        self, *args: object, paths: list[Path], check: bool, replace: bool, **options: object
+    ) -> None:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
