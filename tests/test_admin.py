@@ -127,3 +127,33 @@ def test_practices_list_in_the_admin(toolkit_a, admin_client):
     response = admin_client.get("/admin/practices/practice/")
     assert response.status_code == 200
     assert Practice.objects.count() == 33
+
+
+def test_a_city_renamed_in_the_admin_is_found_by_its_new_name(seeded, admin_client, client):
+    city = City.objects.get(name="Munich")
+    response = admin_client.post(
+        f"/admin/people/city/{city.pk}/change/",
+        {"name": "München", "slug": "munchen", "country": city.country_id},
+    )
+    assert response.status_code == 302
+    found = client.get("/practices/", {"q": "München"}).context["page"].paginator.count
+    assert found == Practice.objects.filter(city=city).count() == 2
+
+
+def test_a_practice_edited_in_the_admin_is_found_by_its_new_words(toolkit_a, admin_client, client):
+    practice = Practice.objects.get(toolkit=toolkit_a, key_factor__position=1)
+    response = admin_client.post(
+        f"/admin/practices/practice/{practice.pk}/change/",
+        {
+            "city": practice.city_id,
+            "toolkit": toolkit_a.pk,
+            "key_factor": practice.key_factor_id,
+            "position": 1,
+            "text": practice.text + " Zeppelinfeld.",
+            "links": json.dumps(practice.links),
+            "year": 2018,
+            "source": practice.source,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert client.get("/practices/", {"q": "zeppelinfeld"}).context["page"].paginator.count == 1

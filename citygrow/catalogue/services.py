@@ -26,6 +26,7 @@ from citygrow.catalogue.toolkit_file import (
 )
 from citygrow.people.models import City
 from citygrow.practices.models import Practice
+from citygrow.practices.services import refresh_search_index
 
 
 class Outcome(enum.Enum):
@@ -160,6 +161,7 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
         ]
     GuideQuestion.objects.bulk_create(questions)
     Practice.objects.bulk_create(practices)
+    refresh_search_index(practice_ids=[practice.pk for practice in practices])
     ContextFactor.objects.bulk_create(
         ContextFactor(
             toolkit=toolkit, position=i, category=factor.category, examples=factor.examples
@@ -170,10 +172,12 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
 
 
 def refresh_fingerprint(toolkit: Toolkit) -> None:
-    """Record the fingerprint of a toolkit's content after it was edited by hand (the admin).
+    """Record the fingerprint of a toolkit's content after it was edited by hand (the admin),
+    and refresh the search index of its practices (a heading may have changed).
 
     Loading the file it came from then counts as different content, not as "unchanged".
     """
+    refresh_search_index(practice_ids=toolkit.practices.values_list("pk", flat=True))
     fresh = Toolkit.objects.with_content().get(pk=toolkit.pk)
     try:
         toolkit.content_hash = ToolkitDocument.model_validate(fresh.as_data()).fingerprint()

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
 from citygrow.people.models import City, Country
+from citygrow.practices.models import Practice
+from citygrow.practices.services import refresh_search_index
 
 
 class CountryResource(resources.ModelResource):
@@ -14,6 +17,10 @@ class CountryResource(resources.ModelResource):
 
 
 class CityResource(resources.ModelResource):
+    def after_import(self, dataset: object, result: object, **kwargs: object) -> None:
+        super().after_import(dataset, result, **kwargs)
+        refresh_search_index()
+
     country = fields.Field(
         attribute="country", column_name="country", widget=ForeignKeyWidget(Country, "code")
     )
@@ -39,6 +46,13 @@ class CountryAdmin(ImportExportModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
+    def save_model(self, request: HttpRequest, obj: Country, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Practices are found by their country's name.
+        refresh_search_index(
+            practice_ids=Practice.objects.filter(city__country=obj).values_list("pk", flat=True)
+        )
+
 
 @admin.register(City)
 class CityAdmin(ImportExportModelAdmin):
@@ -48,3 +62,8 @@ class CityAdmin(ImportExportModelAdmin):
     list_select_related = ["country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: City, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Practices are found by their city's name.
+        refresh_search_index(practice_ids=obj.practices.values_list("pk", flat=True))

@@ -1,9 +1,9 @@
 from functools import reduce
 from operator import and_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,26 +26,21 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
         """Practices matching the free text `query`, best matches first on PostgreSQL.
 
         Every word must match the practice's text, city, country or key factor heading.
-        A query with no searchable word (only punctuation) matches nothing.
+        A query with no searchable word (only punctuation) matches nothing. On PostgreSQL this
+        is full-text search (with English stemming) over the stored `search_vector`; on SQLite,
+        a case-insensitive match of each word.
         """
         terms = search_terms(query)
         if not terms:
             return self.none()
         if connection.vendor == "postgresql":
-            vector = (
-                SearchVector("text", weight="B", config=SEARCH_CONFIG)
-                + SearchVector(
-                    "city__name", "city__country__name", weight="A", config=SEARCH_CONFIG
-                )
-                + SearchVector("key_factor__heading", weight="A", config=SEARCH_CONFIG)
-            )
             ts_query = reduce(
                 and_,
                 (SearchQuery(term, search_type="plain", config=SEARCH_CONFIG) for term in terms),
             )
             return (
-                self.annotate(document=vector, rank=SearchRank(vector, ts_query))
-                .filter(document=ts_query)
+                self.filter(search_vector=ts_query)
+                .annotate(rank=SearchRank(F("search_vector"), ts_query))
                 .order_by("-rank", "city__name", "pk")
             )
         return self.filter(
@@ -95,6 +90,11 @@ class Practice(models.Model):
     links = models.JSONField(_("links"), default=list, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500)
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL only: kept by practices.services.refresh_search_index.",
+    )
 
     objects = PracticeQuerySet.as_manager()
 

@@ -3,12 +3,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from citygrow.practices.forms import PracticeFilterForm
 from citygrow.practices.models import Practice
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def practice_list(request: HttpRequest) -> HttpResponse:
     """The library: paged, filtered by toolkit, key factor, city and country, searchable."""
     form = PracticeFilterForm(request.GET or None, user=request.user)
@@ -21,7 +23,8 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "practices/_results.html" if request.htmx else "practices/practice_list.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "practices/_results.html" if partial else "practices/practice_list.html"
     return render(request, template, context)
 
 

@@ -61,7 +61,10 @@ FOCUS_OUTLINE_JS = """
 () => {
   const rgb = (css) => (css.match(/[\\d.]+/g) || []).map(Number);
   const luminance = ([r, g, b]) => {
-    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const channel = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   };
   const element = document.activeElement;
@@ -72,8 +75,11 @@ FOCUS_OUTLINE_JS = """
     const parts = rgb(colour);
     if (parts.length === 3 || (parts.length === 4 && parts[3] > 0)) { background = colour; break; }
   }
-  const [l1, l2] = [luminance(rgb(style.outlineColor)), luminance(rgb(background))].sort((a, b) => b - a);
-  const label = (element.getAttribute('aria-label') || element.textContent || element.name || '')
+  const [l1, l2] = [luminance(rgb(style.outlineColor)), luminance(rgb(background))]
+    .sort((a, b) => b - a);
+  const named = element.getAttribute('aria-label') || (element.labels && element.labels.length
+    ? element.labels[0].textContent : element.textContent);
+  const label = (named || '')
     .replace(/\\s+/g, ' ').trim().slice(0, 40);
   return {
     element: `<${element.tagName.toLowerCase()}> ${label}`,

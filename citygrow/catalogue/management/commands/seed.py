@@ -4,15 +4,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from citygrow.catalogue.services import load_themes
+from citygrow.practices.services import refresh_search_index
 
 DEMO_ADMIN = ("admin", "citygrow-demo")
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data shipped in data/: themes, cities and every toolkit. "
-        "Safe to run again: what is already there is left as it is. With --demo, also create "
-        "the demo staff account (development only)."
+        "Load the reference data shipped in data/: themes, cities and every toolkit, and "
+        "rebuild the search index. Safe to run again: what is already there is left as it is. "
+        "With --demo, also create the demo staff account (development only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         call_command(
             "load_toolkit", settings.DATA_DIR / "toolkits", stdout=self.stdout, stderr=self.stderr
         )
+        refresh_search_index()
         if demo:
             self._create_demo_admin()
 
