@@ -1,12 +1,18 @@
 """Loading toolkit files: idempotent, editions side by side, and a bad file writes nothing."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Toolkit
-from citygrow.catalogue.services import Outcome, load_toolkit, read_toolkit_file
+from citygrow.catalogue.services import (
+    Outcome,
+    load_toolkit,
+    read_toolkit_file,
+    read_toolkit_text,
+)
 from citygrow.catalogue.toolkit_file import ToolkitFileError
 from citygrow.practices.models import Practice
 from tests.conftest import TOOLKITS, write
@@ -160,3 +166,23 @@ def test_a_bad_cities_file_is_reported(db, tmp_path):
     )
     with pytest.raises(CommandError, match=r"cities\[0\].country: unknown country XX"):
         run("load_cities", str(path))
+
+
+@pytest.mark.parametrize("code", ["A", "C"])
+def test_export_load_export_gives_the_same_file(seeded, code, tmp_path):
+    """The stored edition says exactly what its source file says, and survives a round trip."""
+    source = read_toolkit_file(TOOLKITS / f"{code}-2018.yaml")
+    first = run("export_toolkit", code, "2018")
+    assert read_toolkit_text(first, source="export").as_data() == source.as_data()
+    path = write(tmp_path, f"{code}-2018.yaml", first)
+    assert f"{code} 2018: unchanged" in run("load_toolkit", str(path))
+    renamed = write(
+        tmp_path,
+        f"{code}-2024.yaml",
+        first.replace("  year: 2018\n  status", "  year: 2024\n  status"),
+    )
+    run("load_toolkit", str(renamed))
+    second = run("export_toolkit", code, "2024")
+    assert second == first.replace("  year: 2018\n  status", "  year: 2024\n  status")
+    as_json = run("export_toolkit", code, "2018", "--format", "json")
+    assert json.loads(as_json) == source.as_data()
