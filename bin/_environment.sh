@@ -24,7 +24,9 @@ with open("pyproject.toml", "rb") as f:
     project = tomllib.load(f)["project"]
 print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))
 PY
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/requirements.txt
+  # (pip's notes about this machine's extra package folders are noise; errors still show)
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/requirements.txt \
+    2> >(grep -v '^WARNING: Location' >&2)
   echo "$wanted" > "$stamp"
 fi
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
-from citygrow.people.models import City, Country
+from citygrow.people.models import City, Country, User
 from citygrow.practices.models import Practice
 from citygrow.practices.services import refresh_search_index
 
@@ -67,3 +68,8 @@ class CityAdmin(ImportExportModelAdmin):
         super().save_model(request, obj, form, change)
         # Practices are found by their city's name.
         refresh_search_index(practice_ids=obj.practices.values_list("pk", flat=True))
+
+
+@admin.register(User)
+class CityGrowUserAdmin(UserAdmin):
+    pass

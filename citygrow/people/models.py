@@ -1,7 +1,20 @@
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person with an account. Roles (city officer, mentor, facilitator, coordinator) are
+    given to people through the role records, not through Django groups."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
 
 
 class Country(models.Model):
