@@ -56,3 +56,53 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def people(seeded, django_user_model) -> dict:
+    """One person per role and relation, around a pairing Munich (mentor) → Athens on theme A.
+
+    Keys: officer (of Athens), other_officer (of Helsinki), mentor (in Munich → Athens, A),
+    other_mentor (in Ghent → Helsinki, A), facilitator (of A), other_facilitator (of C),
+    coordinator, staff, nobody (an account with no role). Every password is "pass-1234-word".
+    """
+    from citygrow.catalogue.models import Theme
+    from citygrow.people.models import City, Organisation, Pairing, Role
+
+    city = {c.name: c for c in City.objects.all()}
+    theme = {t.code: t for t in Theme.objects.all()}
+    pairing = Pairing.objects.create(
+        mentor_city=city["Munich"], implementing_city=city["Athens"], theme=theme["A"]
+    )
+    other_pairing = Pairing.objects.create(
+        mentor_city=city["Ghent"], implementing_city=city["Helsinki"], theme=theme["A"]
+    )
+    mpg = Organisation.objects.create(name="Migration Policy Group")
+    mpg.themes.add(theme["A"])
+    mpi = Organisation.objects.create(name="Migration Policy Institute Europe")
+    mpi.themes.add(theme["C"])
+
+    def person(username: str, **extra) -> object:
+        return django_user_model.objects.create_user(
+            username, email=f"{username}@example.org", password="pass-1234-word", **extra
+        )
+
+    result = {
+        "officer": person("olga", first_name="Olga"),
+        "other_officer": person("hugo"),
+        "mentor": person("mia"),
+        "other_mentor": person("gert"),
+        "facilitator": person("fatima"),
+        "other_facilitator": person("felix"),
+        "coordinator": person("cora"),
+        "staff": person("stan", is_staff=True),
+        "nobody": person("nora"),
+    }
+    Role.objects.create(user=result["officer"], kind="officer", city=city["Athens"])
+    Role.objects.create(user=result["other_officer"], kind="officer", city=city["Helsinki"])
+    Role.objects.create(user=result["mentor"], kind="mentor", pairing=pairing)
+    Role.objects.create(user=result["other_mentor"], kind="mentor", pairing=other_pairing)
+    Role.objects.create(user=result["facilitator"], kind="facilitator", organisation=mpg)
+    Role.objects.create(user=result["other_facilitator"], kind="facilitator", organisation=mpi)
+    Role.objects.create(user=result["coordinator"], kind="coordinator")
+    return result

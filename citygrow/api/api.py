@@ -1,4 +1,5 @@
-"""The JSON API, version 1. Read-only for now; everything it shows is public."""
+"""The JSON API, version 1: the public catalogue, library and cities, and the caller's own
+account (see citygrow.api.auth for who is calling)."""
 
 from typing import Any
 
@@ -9,16 +10,20 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
 
+from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write
 from citygrow.api.schemas import (
+    ApiTokenOut,
     CityOut,
     ErrorOut,
+    MeOut,
     PracticeOut,
     ThemeOut,
     ToolkitOut,
     ToolkitSummary,
 )
 from citygrow.catalogue.models import Theme, Toolkit
-from citygrow.people.models import City
+from citygrow.people.models import ApiToken, City
+from citygrow.people.services import revoke_token
 from citygrow.practices.forms import PracticeFilterForm
 from citygrow.practices.models import Practice
 
@@ -30,6 +35,7 @@ api = NinjaAPI(
         "of the network. Toolkit texts: © EUROCITIES, credited on each toolkit."
     ),
     urls_namespace="api",
+    auth=PUBLIC,
 )
 
 
@@ -244,3 +250,59 @@ def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def get_city(request: HttpRequest, slug: str) -> Any:
     return _city(request, get_object_or_404(City.objects.select_related("country"), slug=slug))
+
+
+@api.get(
+    "/me", response={200: MeOut, 401: ErrorOut}, auth=SIGNED_IN, tags=["me"], summary="Who am I"
+)
+def me(request: HttpRequest) -> Any:
+    """The caller's account and roles."""
+    user = request.user
+    roles = user.roles.select_related(
+        "city",
+        "pairing__mentor_city",
+        "pairing__implementing_city",
+        "pairing__theme",
+        "organisation",
+    )
+    token = getattr(request, "api_token", None)
+    return {
+        "username": user.username,
+        "name": user.get_full_name(),
+        "roles": [role.describe() for role in roles],
+        "token_scope": token.scope if token else None,
+    }
+
+
+def _token(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "scope": token.scope,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+    }
+
+
+@api.get(
+    "/me/tokens", response={200: list[ApiTokenOut], 401: ErrorOut}, auth=SIGNED_IN, tags=["me"]
+)
+def list_my_tokens(request: HttpRequest) -> Any:
+    """The caller's API tokens that are not revoked (never their secrets)."""
+    return [_token(token) for token in request.user.api_tokens.filter(revoked_at__isnull=True)]
+
+
+@api.delete(
+    "/me/tokens/{token_id}",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=SIGNED_IN,
+    tags=["me"],
+    summary="Revoke one of my tokens",
+)
+def revoke_my_token(request: HttpRequest, token_id: int) -> Any:
+    """Needs a read-write token (or the browser session)."""
+    require_write(request)
+    token = get_object_or_404(request.user.api_tokens.filter(revoked_at__isnull=True), pk=token_id)
+    revoke_token(by=request.user, token=token)
+    return Status(204, None)

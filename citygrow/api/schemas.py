@@ -1,5 +1,7 @@
 """The shapes of the API's answers (documented in the OpenAPI schema at /api/v1/openapi.json)."""
 
+from datetime import datetime
+
 from ninja import Field, Schema
 
 
@@ -124,3 +126,19 @@ class ToolkitOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    roles: list[str]
+    token_scope: str | None = Field(description="The scope of the token used, if a token was")
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    scope: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None

@@ -5,7 +5,16 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
-from citygrow.people.models import City, Country, User
+from citygrow.people.audit import record
+from citygrow.people.models import (
+    AuditEntry,
+    City,
+    Country,
+    Organisation,
+    Pairing,
+    Role,
+    User,
+)
 from citygrow.practices.models import Practice
 from citygrow.practices.services import refresh_search_index
 
@@ -73,3 +82,56 @@ class CityAdmin(ImportExportModelAdmin):
 @admin.register(User)
 class CityGrowUserAdmin(UserAdmin):
     pass
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["themes"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "theme"]
+    list_select_related = ["mentor_city", "implementing_city", "theme"]
+    list_filter = ["theme"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "city", "pairing", "organisation", "granted_at"]
+    list_filter = ["kind"]
+    list_select_related = [
+        "user", "city", "organisation", "pairing__mentor_city", "pairing__implementing_city",
+        "pairing__theme",
+    ]  # fmt: skip
+    raw_id_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Role, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.CHANGE if change else AuditEntry.Action.CREATE,
+            target=obj,
+            city=obj.city,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Role) -> None:
+        record(actor=request.user, action=AuditEntry.Action.DELETE, target=obj, city=obj.city)
+        super().delete_model(request, obj)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "target_repr", "city"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_name", "target_repr"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

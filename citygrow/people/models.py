@@ -100,3 +100,357 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:city", args=[self.slug])
+
+
+class Organisation(models.Model):
+    """An expert organisation (e.g. Migration Policy Group) or the network's coordinating body.
+
+    Its members facilitate the themes it is listed for.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    themes = models.ManyToManyField(
+        "catalogue.Theme",
+        blank=True,
+        related_name="facilitators",
+        verbose_name=_("themes it facilitates"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pairing(models.Model):
+    """A mentor city paired with an implementing city on a theme.
+
+    The mentoring work (programmes, schemes, visits) will build on this record.
+    """
+
+    mentor_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_mentor",
+        verbose_name=_("mentor city"),
+    )
+    implementing_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_implementing",
+        verbose_name=_("implementing city"),
+    )
+    theme = models.ForeignKey(
+        "catalogue.Theme",
+        on_delete=models.PROTECT,
+        related_name="pairings",
+        verbose_name=_("theme"),
+    )
+
+    class Meta:
+        ordering = ["theme__code", "implementing_city__name"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor_city", "implementing_city", "theme"], name="pairing_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor_city=models.F("implementing_city")),
+                name="pairing_joins_two_cities",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_city} → {self.implementing_city} ({self.theme.code})"
+
+
+class RoleQuerySet(models.QuerySet["Role"]):
+    def current(self) -> "RoleQuerySet":
+        return self.filter(user__is_active=True)
+
+
+class Role(models.Model):
+    """One role a person holds, scoped to what it is about. A person can hold several."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", _("City officer")
+        MENTOR = "mentor", _("Mentor")
+        FACILITATOR = "facilitator", _("Facilitator")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("city"),
+        help_text=_("For a city officer: the city they work for."),
+    )
+    pairing = models.ForeignKey(
+        Pairing,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mentors",
+        verbose_name=_("pairing"),
+        help_text=_("For a mentor: the pairing they mentor in."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+        help_text=_("For a facilitator: the expert organisation they belong to."),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="officer",
+                        city__isnull=False,
+                        pairing__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        kind="mentor",
+                        city__isnull=True,
+                        pairing__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        kind="facilitator",
+                        city__isnull=True,
+                        pairing__isnull=True,
+                        organisation__isnull=False,
+                    )
+                    | Q(
+                        kind="coordinator",
+                        city__isnull=True,
+                        pairing__isnull=True,
+                        organisation__isnull=True,
+                    )
+                ),
+                name="role_scope_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "city"], condition=Q(kind="officer"), name="officer_once_per_city"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "pairing"],
+                condition=Q(kind="mentor"),
+                name="mentor_once_per_pairing",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(kind="facilitator"),
+                name="facilitator_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(kind="coordinator"), name="coordinator_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.describe()}"
+
+    def describe(self) -> str:
+        """What this role is, in words: "City officer of Munich"."""
+        label = self.get_kind_display()
+        if self.kind == self.Kind.OFFICER:
+            return _("%(role)s of %(city)s") % {"role": label, "city": self.city}
+        if self.kind == self.Kind.MENTOR:
+            return _("%(role)s in %(pairing)s") % {"role": label, "pairing": self.pairing}
+        if self.kind == self.Kind.FACILITATOR:
+            return _("%(role)s, %(organisation)s") % {
+                "role": label,
+                "organisation": self.organisation,
+            }
+        return _("%(role)s of the network") % {"role": label}
+
+
+class FailedLogin(models.Model):
+    """One failed log-in, kept for the lock-out window (see settings.LOGIN_FAILURE_LIMIT)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal key to the API. The secret is shown once, at creation; only its hash is kept."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read-write", _("Read and write")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. 'monthly report'.")
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> "InvitationQuerySet":
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail into a role. Its link works once, until it expires."""
+
+    email = models.EmailField(_("e-mail address"))
+    kind = models.CharField(_("role"), max_length=12, choices=Role.Kind.choices)
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("city")
+    )
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("pairing")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_accepted"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="officer",
+                        city__isnull=False,
+                        pairing__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        kind="mentor",
+                        city__isnull=True,
+                        pairing__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        kind="facilitator",
+                        city__isnull=True,
+                        pairing__isnull=True,
+                        organisation__isnull=False,
+                    )
+                    | Q(
+                        kind="coordinator",
+                        city__isnull=True,
+                        pairing__isnull=True,
+                        organisation__isnull=True,
+                    )
+                ),
+                name="invitation_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_kind_display()}"
+
+    def role(self) -> Role:
+        """The role this invitation grants, unsaved and without a user."""
+        return Role(
+            kind=self.kind, city=self.city, pairing=self.pairing, organisation=self.organisation
+        )
+
+
+class AuditEntry(models.Model):
+    """One create, change or delete of user-owned data: who, when, what and what changed."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+
+    ERASED = "erased user"
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    actor_name = models.CharField(_("by"), max_length=150)
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    target_type = models.CharField(_("kind of record"), max_length=100)
+    target_id = models.CharField(_("record id"), max_length=64)
+    target_repr = models.CharField(_("record"), max_length=300)
+    city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"

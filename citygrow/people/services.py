@@ -1,18 +1,41 @@
-"""Loading the reference list of cities (data/cities.yaml)."""
+"""People and cities: the reference list of cities, invitations, roles, API tokens and
+personal data."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import yaml
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from citygrow.people.models import City, Country
+from citygrow.people import audit
+from citygrow.people.models import (
+    ApiToken,
+    AuditEntry,
+    City,
+    Country,
+    Invitation,
+    Organisation,
+    Pairing,
+    Role,
+    User,
+)
+from citygrow.people.rules import forget_roles
 
 
 class CitiesFileError(Exception):
@@ -102,3 +125,258 @@ def load_cities(path: Path) -> tuple[int, int]:
             city.save(update_fields=list(changes))
             updated += 1
     return created, updated
+
+
+# -- invitations, roles and tokens -------------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the person holding it."""
+
+
+@transaction.atomic
+def invite(
+    *,
+    by: User,
+    email: str,
+    kind: str,
+    city: City | None = None,
+    pairing: Pairing | None = None,
+    organisation: Organisation | None = None,
+    accept_url: Callable[[str], str],
+) -> Invitation:
+    """Invite `email` into a role and send the link. `accept_url(token)` makes the link."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        kind=kind,
+        city=city,
+        pairing=pairing,
+        organisation=organisation,
+        invited_by=by,
+        token_hash=_digest(token),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=invitation, city=city)
+    role = invitation.role().describe()
+    send_mail(
+        subject=gettext("You are invited to CityGrow"),
+        message=render_to_string(
+            "people/invitation_email.txt",
+            {
+                "inviter": by,
+                "role": role,
+                "url": accept_url(token),
+                "days": settings.INVITATION_DAYS,
+            },
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation of a link, if it can still be used; InvitationError otherwise."""
+    invitation = (
+        Invitation.objects.select_related("city", "pairing__theme", "organisation", "invited_by")
+        .filter(token_hash=_digest(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(
+            gettext("This invitation link is not valid. Check that it was copied whole.")
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            gettext("This invitation has already been used. Log in with the account it created.")
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(
+            gettext("This invitation has expired. Ask the person who invited you for a new one.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Role:
+    """Give `user` the role of the invitation behind `token`, once."""
+    invitation = find_invitation(token)
+    # Lock the row so that two clicks cannot both use it.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(gettext("This invitation has already been used."))
+    role = grant_role(
+        by=invitation.invited_by,
+        user=user,
+        kind=invitation.kind,
+        city=invitation.city,
+        pairing=invitation.pairing,
+        organisation=invitation.organisation,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return role
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    by: User | None,
+    user: User,
+    kind: str,
+    city: City | None = None,
+    pairing: Pairing | None = None,
+    organisation: Organisation | None = None,
+) -> Role:
+    """Give `user` a role; a role they already hold is returned as it is."""
+    role, created = Role.objects.get_or_create(
+        user=user, kind=kind, city=city, pairing=pairing, organisation=organisation
+    )
+    if created:
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.CREATE,
+            target=role,
+            city=city or (pairing.implementing_city if pairing else None),
+        )
+    forget_roles(user)
+    return role
+
+
+def create_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new API token for `user`. Returns the token and its secret, which is not kept."""
+    prefix = secrets.token_hex(4)
+    secret = f"cg_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, scope=scope, prefix=prefix, secret_hash=_digest(secret)
+    )
+    audit.record(actor=user, action=AuditEntry.Action.CREATE, target=token)
+    return token, secret
+
+
+def revoke_token(*, by: User, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=by, action=AuditEntry.Action.DELETE, target=token)
+
+
+def authenticate_token(secret: str) -> ApiToken | None:
+    """The active token whose secret this is, or None. Marks it used."""
+    parts = secret.split("_")
+    if len(parts) < 3 or parts[0] != "cg":
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+# -- personal data ---------------------------------------------------------------------------
+
+
+def personal_data(*, person: User, by: User) -> dict[str, object]:
+    """Everything the platform holds about `person`, as plain data for a download.
+
+    The export itself is recorded in the audit trail.
+    """
+    audit.record(actor=by, action=AuditEntry.Action.EXPORT, target=person)
+    roles = person.roles.select_related(
+        "city",
+        "pairing__mentor_city",
+        "pairing__implementing_city",
+        "pairing__theme",
+        "organisation",
+    )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": person.username,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "date_joined": person.date_joined.isoformat(),
+            "last_login": person.last_login.isoformat() if person.last_login else None,
+            "is_active": person.is_active,
+        },
+        "roles": [
+            {"role": role.describe(), "granted_at": role.granted_at.isoformat()} for role in roles
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "scope": token.scope,
+                "created_at": token.created_at.isoformat(),
+                "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+                "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+            }
+            for token in person.api_tokens.all()
+        ],
+        "invitations_sent": [
+            {
+                "email": inv.email,
+                "role": inv.get_kind_display(),
+                "created_at": inv.created_at.isoformat(),
+            }
+            for inv in person.invitations_sent.all()
+        ],
+        "audit_trail": [
+            {
+                "at": entry.at.isoformat(),
+                "action": entry.action,
+                "record": entry.target_repr,
+                "changes": entry.changes,
+            }
+            for entry in person.audit_entries.all()
+        ],
+    }
+
+
+@transaction.atomic
+def erase_person(*, person: User, by: User) -> None:
+    """Erase `person`'s personal data on request.
+
+    The account is kept as an empty, inactive shell so that the audit trail still reads (its
+    entries now say "erased user"); roles, tokens and pending invitations to their address go.
+    """
+    from citygrow.people.models import AuditEntry, FailedLogin
+
+    old_display = str(person)
+    old_username, old_email = person.username, person.email
+    person.username = f"erased-{person.pk}"
+    person.first_name = person.last_name = person.email = ""
+    person.is_active = person.is_staff = person.is_superuser = False
+    person.set_unusable_password()
+    person.save()
+    person.roles.all().delete()
+    person.api_tokens.all().delete()
+    Invitation.objects.filter(email__iexact=old_email).exclude(email="").delete()
+    FailedLogin.objects.filter(username__iexact=old_username).delete()
+    AuditEntry.objects.filter(actor=person).update(actor_name=AuditEntry.ERASED)
+    AuditEntry.objects.filter(
+        target_type=person._meta.label_lower, target_id=str(person.pk)
+    ).update(target_repr=AuditEntry.ERASED, changes={})
+    # The descriptions of their roles ("name: City officer of ...") and of invitations to
+    # their address ("address: City officer") name them too.
+    for kind, name in [("people.role", old_display), ("people.invitation", old_email)]:
+        if not name:
+            continue
+        for entry in AuditEntry.objects.filter(
+            target_type=kind, target_repr__startswith=f"{name}: "
+        ):
+            entry.target_repr = AuditEntry.ERASED + entry.target_repr[len(name) :]
+            entry.save(update_fields=["target_repr"])
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, target=person)
+    AuditEntry.objects.filter(
+        target_type=person._meta.label_lower, target_id=str(person.pk)
+    ).update(target_repr=AuditEntry.ERASED)
+    forget_roles(person)

@@ -1,0 +1,61 @@
+"""Recording the audit trail (people.models.AuditEntry)."""
+
+from typing import Any
+
+from django.db import models
+
+from citygrow.people.models import AuditEntry, City
+
+
+def actor_name(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "system"
+    return user.get_username()
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    city: City | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record that `actor` did `action` (an AuditEntry.Action) to `target`."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor_name(actor),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        city=city,
+        changes=changes or {},
+    )
+
+
+#: Never written to the audit trail; a change shows as "(secret)".
+SECRET_FIELDS = {"password", "secret_hash", "token_hash"}
+
+
+def field_values(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The values of an instance's concrete fields, as text, for comparing before and after."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        value = field.value_from_object(instance)
+        if field.name in SECRET_FIELDS:
+            value = "(secret)" if value else None
+        values[field.name] = None if value is None else str(value)
+    return values
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value differs."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }

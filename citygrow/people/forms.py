@@ -1,0 +1,172 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from citygrow.people.models import (
+    ApiToken,
+    City,
+    FailedLogin,
+    Invitation,
+    Pairing,
+    Role,
+    User,
+)
+
+
+def client_address(request: Any) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with a lock-out after repeated failures.
+
+    The lock-out applies to a user name whether or not it exists, so it reveals nothing.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That user name and password do not match an active account. Both are case-sensitive."
+        ),
+        "locked": _(
+            "Too many failed log-ins. Log-in is paused for %(minutes)d minutes; you can "
+            "also reset your password."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.cleaned_data.get("username") or "")[:150]
+        if username and self._locked(username):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                FailedLogin.objects.create(username=username, address=client_address(self.request))
+            raise
+        FailedLogin.objects.filter(username__iexact=username).delete()
+        return cleaned
+
+    def _locked(self, username: str) -> bool:
+        since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        recent = FailedLogin.objects.filter(at__gte=since)
+        limit = settings.LOGIN_FAILURE_LIMIT
+        if recent.filter(username__iexact=username).count() >= limit:
+            return True
+        address = client_address(self.request)
+        return address is not None and recent.filter(address=address).count() >= 10 * limit
+
+
+class TokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scope"]
+
+
+class InvitationForm(forms.ModelForm):
+    """A coordinator's invitation: an address and a role with what it is about."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "kind", "city", "pairing", "organisation"]
+        help_texts = {
+            "city": _("For a city officer."),
+            "pairing": _("For a mentor."),
+            "organisation": _("For a facilitator."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pairing"].queryset = Pairing.objects.select_related(
+            "mentor_city", "implementing_city", "theme"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        needed = {
+            Role.Kind.OFFICER: "city",
+            Role.Kind.MENTOR: "pairing",
+            Role.Kind.FACILITATOR: "organisation",
+        }.get(kind)
+        for field in ("city", "pairing", "organisation"):
+            if field == needed and not data.get(field):
+                self.add_error(field, _("Choose one for this role."))
+            elif field != needed and data.get(field):
+                self.add_error(field, _("Leave this empty for this role."))
+        return data
+
+
+class NewAccountForm(UserCreationForm):
+    """The account a person creates when accepting an invitation."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name"]
+        help_texts = {"username": _("Letters, digits and @ . + - _ only; at most 150.")}
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["first_name"].required = True
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.email = self.email
+        if commit:
+            user.save()
+        return user
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type the person's user name to confirm"),
+        max_length=150,
+    )
+
+    def __init__(self, *args: Any, username: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"]
+        if value != self.username:
+            raise forms.ValidationError(_("That is not the user name of this person."))
+        return value
+
+
+class MentionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Name or e-mail address"),
+        min_length=3,
+        max_length=200,
+        help_text=_("Finds every good practice that mentions it, in its text or links."),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    city = forms.ModelChoiceField(
+        label=_("City"),
+        queryset=City.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All cities"),
+        error_messages={"invalid_choice": _("There is no such city.")},
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.all(),
+        to_field_name="username",
+        required=False,
+        empty_label=_("Everybody"),
+        error_messages={"invalid_choice": _("There is no such person.")},
+    )
