@@ -18,6 +18,9 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/practices/{practice_id}",
         "/api/v1/cities",
         "/api/v1/cities/{slug}",
+        "/api/v1/me",
+        "/api/v1/me/tokens",
+        "/api/v1/me/tokens/{token_id}",
     }
 
 

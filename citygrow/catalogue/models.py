@@ -69,10 +69,17 @@ class ToolkitQuerySet(models.QuerySet["Toolkit"]):
         )
 
     def visible_to(self, user: object) -> "ToolkitQuerySet":
-        """The editions this user may read: published and withdrawn ones, and drafts for staff."""
-        if getattr(user, "is_staff", False):
+        """The editions this user may read: published and withdrawn ones for everybody; drafts
+        for staff, coordinators, and the facilitators of the draft's theme."""
+        from citygrow.people.rules import roles_of
+
+        roles = roles_of(user)
+        if roles.staff or roles.coordinator:
             return self
-        return self.exclude(status=Toolkit.Status.DRAFT)
+        public = ~Q(status=Toolkit.Status.DRAFT)
+        if roles.facilitating:
+            return self.filter(public | Q(theme__in=roles.facilitating))
+        return self.filter(public)
 
 
 class Toolkit(models.Model):
@@ -127,6 +134,15 @@ class Toolkit(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    def is_visible_to(self, user: object) -> bool:
+        """See ToolkitQuerySet.visible_to."""
+        from citygrow.people.rules import roles_of
+
+        roles = roles_of(user)
+        return (
+            self.is_public or roles.staff or roles.coordinator or roles.facilitates(self.theme_id)
+        )
 
     def as_data(self) -> dict[str, Any]:
         """This edition in the toolkit file's shape (docs/toolkit-format.md), for export.

@@ -1,20 +1,19 @@
 """Who may see and change toolkits.
 
-Published and withdrawn editions are public. A draft edition is seen by staff only; to anyone
-else it does not exist (404). Staff load and edit toolkits.
+Published and withdrawn editions are public. A draft edition is seen by staff, coordinators and
+the facilitators of its theme; to anyone else it does not exist (404). Staff load and edit
+toolkits.
 """
 
 import rules
 
 
 @rules.predicate
-def toolkit_is_public(user: object, toolkit: object) -> bool:
-    if toolkit is None:
-        return True
-    return bool(getattr(toolkit, "is_public", False))
+def toolkit_is_visible(user: object, toolkit: object) -> bool:
+    return toolkit is None or toolkit.is_visible_to(user)
 
 
-rules.add_perm("catalogue.view_toolkit", toolkit_is_public | rules.is_staff)
+rules.add_perm("catalogue.view_toolkit", toolkit_is_visible)
 rules.add_perm("catalogue.add_toolkit", rules.is_staff)
 rules.add_perm("catalogue.change_toolkit", rules.is_staff)
 rules.add_perm("catalogue.delete_toolkit", rules.is_superuser)

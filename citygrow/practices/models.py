@@ -18,9 +18,9 @@ SEARCH_CONFIG = "english"
 class PracticeQuerySet(models.QuerySet["Practice"]):
     def visible_to(self, user: object) -> "PracticeQuerySet":
         """Practices a user may read: those of toolkits they may read, and free-standing ones."""
-        if getattr(user, "is_staff", False):
-            return self
-        return self.exclude(toolkit__status=Toolkit.Status.DRAFT)
+        return self.filter(
+            Q(toolkit__isnull=True) | Q(toolkit__in=Toolkit.objects.visible_to(user))
+        )
 
     def search(self, query: str) -> "PracticeQuerySet":
         """Practices matching the free text `query`, best matches first on PostgreSQL.
