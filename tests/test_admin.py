@@ -157,3 +157,34 @@ def test_a_practice_edited_in_the_admin_is_found_by_its_new_words(toolkit_a, adm
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert client.get("/practices/", {"q": "zeppelinfeld"}).context["page"].paginator.count == 1
+
+
+def test_admin_changes_to_people_are_in_the_audit_trail(people, admin_client):
+    from citygrow.people.models import AuditEntry, Pairing
+
+    pairing = Pairing.objects.get(implementing_city__name="Athens")
+    response = admin_client.post(
+        "/admin/people/role/add/",
+        {"user": people["nobody"].pk, "kind": "mentor", "pairing": pairing.pk},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(target_type="people.role", action="create")
+    assert entry.actor_name == "admin"
+    assert entry.city.name == "Athens"
+    user = people["nobody"]
+    response = admin_client.post(
+        f"/admin/people/user/{user.pk}/change/",
+        {
+            "username": user.username,
+            "first_name": "Nora",
+            "last_name": "",
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = AuditEntry.objects.get(target_type="people.user", action="change")
+    assert change.changes["first_name"] == ["", "Nora"]
+    assert "password" not in change.changes

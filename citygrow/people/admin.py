@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -5,7 +7,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
-from citygrow.people.audit import record
+from citygrow.people.audit import changes_between, field_values, record
 from citygrow.people.models import (
     AuditEntry,
     City,
@@ -17,6 +19,39 @@ from citygrow.people.models import (
 )
 from citygrow.practices.models import Practice
 from citygrow.practices.services import refresh_search_index
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records every create, change and delete made in the admin in the audit trail."""
+
+    def audit_city(self, obj: Any) -> City | None:
+        return None
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = {}
+        if change:
+            before = field_values(type(obj).objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.CHANGE if change else AuditEntry.Action.CREATE,
+            target=obj,
+            city=self.audit_city(obj),
+            changes=changes_between(before, field_values(obj)) if change else None,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.DELETE,
+            target=obj,
+            city=self.audit_city(obj),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class CountryResource(resources.ModelResource):
@@ -80,25 +115,28 @@ class CityAdmin(ImportExportModelAdmin):
 
 
 @admin.register(User)
-class CityGrowUserAdmin(UserAdmin):
+class CityGrowUserAdmin(AuditedAdmin, UserAdmin):
     pass
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name"]
     filter_horizontal = ["themes"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(AuditedAdmin):
+    def audit_city(self, obj: Pairing) -> City | None:
+        return obj.implementing_city
+
     list_display = ["__str__", "theme"]
     list_select_related = ["mentor_city", "implementing_city", "theme"]
     list_filter = ["theme"]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
     list_display = ["user", "kind", "city", "pairing", "organisation", "granted_at"]
     list_filter = ["kind"]
     list_select_related = [
@@ -107,18 +145,8 @@ class RoleAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     raw_id_fields = ["user"]
 
-    def save_model(self, request: HttpRequest, obj: Role, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record(
-            actor=request.user,
-            action=AuditEntry.Action.CHANGE if change else AuditEntry.Action.CREATE,
-            target=obj,
-            city=obj.city,
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Role) -> None:
-        record(actor=request.user, action=AuditEntry.Action.DELETE, target=obj, city=obj.city)
-        super().delete_model(request, obj)
+    def audit_city(self, obj: Role) -> City | None:
+        return obj.city or (obj.pairing.implementing_city if obj.pairing_id else None)
 
 
 @admin.register(AuditEntry)
