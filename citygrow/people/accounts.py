@@ -2,6 +2,7 @@
 personal data, and accepting an invitation."""
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citygrow.people.forms import LoginForm, NewAccountForm, TokenForm
-from citygrow.people.models import User
+from citygrow.people.models import FailedLogin, User
 from citygrow.people.services import (
     InvitationError,
     accept_invitation,
@@ -38,6 +39,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("people:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Whoever proved they own the address may log in again at once.
+        FailedLogin.objects.filter(username__iexact=self.user.get_username()).delete()
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

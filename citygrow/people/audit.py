@@ -13,6 +13,18 @@ def actor_name(user: Any) -> str:
     return user.get_username()
 
 
+def person_of(target: models.Model) -> Any:
+    """The person a record belongs to, if any: a user, a role's holder, a token's owner, the
+    person who accepted an invitation."""
+    from citygrow.people.models import Invitation, User
+
+    if isinstance(target, User):
+        return target
+    if isinstance(target, Invitation):
+        return target.accepted_by
+    return getattr(target, "user", None)
+
+
 def record(
     *,
     actor: Any,
@@ -24,6 +36,7 @@ def record(
     """Record that `actor` did `action` (an AuditEntry.Action) to `target`."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
+        about=person_of(target),
         actor=actor,
         actor_name=actor_name(actor),
         action=action,

@@ -53,7 +53,9 @@ class LoginForm(AuthenticationForm):
             if username:
                 FailedLogin.objects.create(username=username, address=client_address(self.request))
             raise
-        FailedLogin.objects.filter(username__iexact=username).delete()
+        if self.get_user() is not None:
+            # Only a real success clears the failures (a post without password proves nothing).
+            FailedLogin.objects.filter(username__iexact=username).delete()
         return cleaned
 
     def _locked(self, username: str) -> bool:

@@ -444,6 +444,15 @@ class AuditEntry(models.Model):
     city = models.ForeignKey(
         City, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
     )
+    about = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries_about",
+        verbose_name=_("about"),
+        help_text=_("The person the record belongs to (a role's holder, a token's owner)."),
+    )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 

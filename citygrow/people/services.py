@@ -17,6 +17,7 @@ import yaml
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -350,8 +351,11 @@ def erase_person(*, person: User, by: User) -> None:
     """
     from citygrow.people.models import AuditEntry, FailedLogin
 
-    old_display = str(person)
     old_username, old_email = person.username, person.email
+    invitations = Invitation.objects.filter(accepted_by=person)
+    if old_email:
+        invitations = invitations | Invitation.objects.filter(email__iexact=old_email)
+    invitation_ids = [str(pk) for pk in invitations.values_list("pk", flat=True)]
     person.username = f"erased-{person.pk}"
     person.first_name = person.last_name = person.email = ""
     person.is_active = person.is_staff = person.is_superuser = False
@@ -359,22 +363,22 @@ def erase_person(*, person: User, by: User) -> None:
     person.save()
     person.roles.all().delete()
     person.api_tokens.all().delete()
-    Invitation.objects.filter(email__iexact=old_email).exclude(email="").delete()
+    Invitation.objects.filter(pk__in=invitation_ids).delete()
     FailedLogin.objects.filter(username__iexact=old_username).delete()
     AuditEntry.objects.filter(actor=person).update(actor_name=AuditEntry.ERASED)
     AuditEntry.objects.filter(
         target_type=person._meta.label_lower, target_id=str(person.pk)
     ).update(target_repr=AuditEntry.ERASED, changes={})
-    # The descriptions of their roles ("name: City officer of ...") and of invitations to
-    # their address ("address: City officer") name them too.
-    for kind, name in [("people.role", old_display), ("people.invitation", old_email)]:
-        if not name:
-            continue
-        for entry in AuditEntry.objects.filter(
-            target_type=kind, target_repr__startswith=f"{name}: "
-        ):
-            entry.target_repr = AuditEntry.ERASED + entry.target_repr[len(name) :]
-            entry.save(update_fields=["target_repr"])
+    # Entries about records of theirs (their roles, tokens, invitations to them) name them in
+    # their description ("name: City officer of ..."): keep what it was, not who.
+    about_them = AuditEntry.objects.filter(
+        Q(about=person) | Q(target_type="people.invitation", target_id__in=invitation_ids)
+    ).exclude(target_type=person._meta.label_lower)
+    for entry in about_them:
+        _, _, what = entry.target_repr.partition(": ")
+        entry.target_repr = f"{AuditEntry.ERASED}: {what}" if what else AuditEntry.ERASED
+        entry.changes = {}
+        entry.save(update_fields=["target_repr", "changes"])
     audit.record(actor=by, action=AuditEntry.Action.DELETE, target=person)
     AuditEntry.objects.filter(
         target_type=person._meta.label_lower, target_id=str(person.pk)
