@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "citygrow.people",
     "citygrow.catalogue",
     "citygrow.practices",
+    "citygrow.assessments",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("citygrow.catalogue.urls")),
     path("", include("citygrow.practices.urls")),
     path("", include("citygrow.people.urls")),
+    path("", include("citygrow.assessments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,17 +3,25 @@
 Relations are around a pairing Munich (mentor) → Athens (implementing) on theme A (see the
 `people` fixture): the officer works for Athens, the mentor mentors Athens on A, the facilitator
 facilitates A; "other_" people hold the same kind of role elsewhere. Object routes are checked on
-a published toolkit (C) and on a draft toolkit (A): a draft is seen by staff, coordinators and
-the facilitators of its theme, and does not exist (404, never 403) for anyone else.
+a public object and on a private one:
+- toolkits: the published toolkit C, and toolkit A turned into a draft (seen by staff,
+  coordinators and the facilitators of its theme);
+- assessments: Athens's published assessment on C, and its draft on A (seen by Athens's
+  officers, its mentors on A, A's facilitators and coordinators).
+A private object does not exist (404, never 403) for anyone else.
 
 A route without an entry here fails `test_every_route_has_a_matrix_entry`.
 """
+
+from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from citygrow.catalogue.models import Toolkit
+from citygrow.assessments.models import Assessment
+from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.people.models import City
 from citygrow.practices.models import Practice
 
 ROLES = [
@@ -62,6 +70,27 @@ def theme_page() -> dict[str, tuple[int, int]]:
     return result
 
 
+def assessment_page() -> dict[str, tuple[int, int]]:
+    """Public when published; the draft is seen by Athens's team on theme A only."""
+    result = {role: (OK, HIDDEN) for role in ROLES}
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        result[role] = (OK, OK)
+    return result
+
+
+def officers_of_the_city(*, on_published: int, on_draft: int) -> dict[str, tuple[int, int]]:
+    """An action for Athens's officers; others who may see the assessment are refused (403),
+    and those who may not see the draft get 404."""
+    result = {}
+    for role, (public, private) in assessment_page().items():
+        result[role] = (
+            FORBIDDEN if public == OK else public,
+            FORBIDDEN if private == OK else private,
+        )
+    result["officer"] = (on_published, on_draft)
+    return result
+
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "home": everyone(OK),
     "catalogue:toolkit_list": everyone(OK),
@@ -94,6 +123,21 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "people:person_data": coordinators(),
     "people:audit": coordinators(),
     "people:mentions": coordinators(),
+    # Assessments
+    "assessments:list": everyone(OK),
+    "assessments:start": {
+        **signed_in(FORBIDDEN),
+        "officer": (OK, OK),
+        "other_officer": (OK, OK),
+    },
+    "assessments:detail": assessment_page(),
+    "assessments:answer": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
+    "assessments:answer_save": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
+    "assessments:copy": officers_of_the_city(on_published=OK, on_draft=OK),
+    "assessments:factor_save": everyone(NOT_ALLOWED),  # POST only
+    "assessments:context_save": everyone(NOT_ALLOWED),
+    "assessments:comment_add": everyone(NOT_ALLOWED),
+    "assessments:transition": everyone(NOT_ALLOWED),
     # API
     "api:list_themes": everyone(OK),
     "api:list_toolkits": everyone(OK),
@@ -130,9 +174,12 @@ def test_every_route_has_a_matrix_entry():
     assert route_names() == set(MATRIX)
 
 
-def kwargs_for(route: str, toolkit: Toolkit, people: dict) -> dict:
+def kwargs_for(route: str, objects: dict, people: dict) -> dict:
+    toolkit, assessment = objects["toolkit"], objects["assessment"]
     practice = Practice.objects.filter(toolkit=toolkit).select_related("city").first()
     code, year = toolkit.theme.code, toolkit.year
+    question = GuideQuestion.objects.filter(key_factor__toolkit=assessment.toolkit_id).first()
+    key_factor = question.key_factor
     return {
         "catalogue:theme": {"code": code},
         "catalogue:toolkit": {"code": code, "year": year},
@@ -145,6 +192,14 @@ def kwargs_for(route: str, toolkit: Toolkit, people: dict) -> dict:
         "people:invitation": {"token": "made-up"},
         "people:person": {"pk": people["officer"].pk},
         "people:person_data": {"pk": people["officer"].pk},
+        "assessments:detail": {"pk": assessment.pk},
+        "assessments:answer": {"pk": assessment.pk},
+        "assessments:answer_save": {"pk": assessment.pk, "question_pk": question.pk},
+        "assessments:copy": {"pk": assessment.pk},
+        "assessments:factor_save": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
+        "assessments:context_save": {"pk": assessment.pk},
+        "assessments:comment_add": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
+        "assessments:transition": {"pk": assessment.pk, "action": "submit"},
         "api:get_toolkit": {"code": code, "year": year},
         "api:get_practice": {"practice_id": practice.pk},
         "api:get_city": {"slug": practice.city.slug},
@@ -153,10 +208,26 @@ def kwargs_for(route: str, toolkit: Toolkit, people: dict) -> dict:
 
 
 @pytest.fixture
-def objects(people):
-    """(published toolkit C, draft toolkit A)."""
-    Toolkit.objects.filter(theme__code="A").update(status=Toolkit.Status.DRAFT)
-    return Toolkit.objects.get(theme__code="C"), Toolkit.objects.get(theme__code="A")
+def objects(people) -> tuple[dict, dict]:
+    """(public objects, private objects): see the module's docstring."""
+    athens = City.objects.get(name="Athens")
+    toolkit_a, toolkit_c = (
+        Toolkit.objects.get(theme__code="A"),
+        Toolkit.objects.get(theme__code="C"),
+    )
+    published = Assessment.objects.create(
+        city=athens, toolkit=toolkit_c, title="2025", assessed_on=date(2025, 6, 1),
+        status=Assessment.Status.PUBLISHED,
+    )  # fmt: skip
+    draft = Assessment.objects.create(
+        city=athens, toolkit=toolkit_a, title="2026", assessed_on=date(2026, 6, 1)
+    )
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
+    toolkit_a.refresh_from_db()
+    return (
+        {"toolkit": toolkit_c, "assessment": published},
+        {"toolkit": toolkit_a, "assessment": draft},
+    )
 
 
 @pytest.fixture
@@ -172,8 +243,8 @@ def clients(people) -> dict[str, Client]:
 def test_the_matrix(route, objects, clients, people):
     failures = []
     for role in ROLES:
-        for toolkit, expected in zip(objects, MATRIX[route][role], strict=True):
-            url = reverse(route, kwargs=kwargs_for(route, toolkit, people))
+        for objs, expected in zip(objects, MATRIX[route][role], strict=True):
+            url = reverse(route, kwargs=kwargs_for(route, objs, people))
             status = clients[role].get(url).status_code
             if status != expected:
                 failures.append(f"{role} on {url}: {status}, expected {expected}")

@@ -22,10 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API keeps an asyncio event loop running in this thread; without this,
-# Django refuses ORM calls from the test (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,6 +62,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    # Playwright's sync API keeps an asyncio event loop running in this thread; without this,
+    # Django refuses ORM calls from the tests (SynchronousOnlyOperation). Set only while the
+    # browser runs (pytest-django runs these live-server tests after the others).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     reason = _why_not_runnable()
     if reason:
         pytest.skip(reason)
@@ -75,6 +75,7 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

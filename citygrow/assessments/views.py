@@ -1,0 +1,346 @@
+"""Assessment pages: the list, starting one, answering, the report, and the workflow."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from citygrow.assessments import services
+from citygrow.assessments.forms import (
+    AnswerForm,
+    CommentForm,
+    CopyForm,
+    FactorNoteForm,
+    StartForm,
+    context_form_class,
+    today,
+)
+from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.sheet import load_sheet
+from citygrow.catalogue.models import GuideQuestion, KeyFactor
+from citygrow.people.rules import roles_of
+
+
+def _get_assessment_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> Assessment:
+    """The assessment, if the user may see it (404 otherwise: its existence is not revealed);
+    403 if they may see it but not do `perm`."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("city__country", "toolkit__theme"), pk=pk
+    )
+    if not request.user.has_perm("assessments.view_assessment", assessment):
+        raise Http404
+    if perm and not request.user.has_perm(perm, assessment):
+        raise PermissionDenied
+    return assessment
+
+
+@require_safe
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    """Published assessments, and the private ones the person may see."""
+    assessments = Assessment.objects.visible_to(request.user).select_related(
+        "city__country", "toolkit__theme"
+    )
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "assessments": assessments,
+            "can_start": request.user.has_perm("assessments.add_assessment"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    cities = roles_of(request.user).officer_of
+    if not cities:
+        raise PermissionDenied
+    form = StartForm(request.POST or None, cities=cities)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.start_assessment(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Assessment started. Answers save as you give them."))
+        return redirect("assessments:answer", pk=assessment.pk)
+    return render(request, "assessments/start.html", {"form": form})
+
+
+@require_safe
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report: scores and distance to the standard, gaps, and every answer."""
+    assessment = _get_assessment_for_user(request, pk)
+    sheet = load_sheet(assessment)
+    user = request.user
+    can = {
+        action: user.has_perm(f"assessments.{action}_assessment", assessment)
+        for action in ("change", "submit", "review", "publish", "reopen", "copy", "comment")
+    }
+    return render(
+        request,
+        "assessments/detail.html",
+        {"assessment": assessment, "sheet": sheet, "can": can, "can_comment": can["comment"]},
+    )
+
+
+@require_safe
+def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire: one form per question, each saved as it is given."""
+    assessment = _get_assessment_for_user(request, pk, "assessments.change_assessment")
+    return _answer_page(request, assessment)
+
+
+def _answer_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    sheet = load_sheet(assessment, with_comments=False)
+    forms = forms or {}
+    for factor in sheet.factors:
+        factor.form = forms.get(f"factor-{factor.key_factor.pk}") or FactorNoteForm(
+            initial={"note": factor.note.note if factor.note else "", "target": factor.target},
+            prefix=f"kf{factor.key_factor.pk}",
+        )
+        for row in factor.questions:
+            row.form = forms.get(f"question-{row.question.pk}") or _answer_form(
+                row.question, row.answer
+            )
+            row.conflict = forms.get(f"conflict-{row.question.pk}")
+    context_form = forms.get("context") or _context_form(sheet)
+    return render(
+        request,
+        "assessments/answer.html",
+        {"assessment": assessment, "sheet": sheet, "context_form": context_form},
+        status=status,
+    )
+
+
+def _answer_form(question: GuideQuestion, answer: Answer | None, data: Any = None) -> AnswerForm:
+    initial = {}
+    if answer is not None:
+        initial = {
+            "value": answer.value,
+            "evidence": answer.evidence,
+            "links": answer.links,
+            "version": answer.version,
+        }
+    return AnswerForm(data, initial=initial, prefix=f"q{question.pk}")
+
+
+def _context_form(sheet: Any, data: Any = None) -> Any:
+    initial = {}
+    for row in sheet.context:
+        if row.note:
+            initial[f"applies_{row.factor.pk}"] = True
+            initial[f"explanation_{row.factor.pk}"] = row.note.explanation
+    return context_form_class([row.factor for row in sheet.context])(data, initial=initial)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_save(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Save one answer. With htmx, answers with the question's form (saved, refused, or in
+    conflict); without scripts, goes back to the questionnaire. GET gives the form as stored."""
+    assessment = _get_assessment_for_user(request, pk, "assessments.change_assessment")
+    question = get_object_or_404(
+        GuideQuestion.objects.select_related("key_factor"),
+        pk=question_pk,
+        key_factor__toolkit=assessment.toolkit_id,
+    )
+    if request.method == "GET":
+        answer = Answer.objects.filter(assessment=assessment, question=question).first()
+        return _question_partial(request, assessment, question, _answer_form(question, answer))
+    form = _answer_form(question, None, request.POST)
+    conflict = None
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer = services.save_answer(
+                assessment=assessment,
+                question=question,
+                value=data["value"],
+                evidence=data["evidence"],
+                links=data["links"],
+                seen_version=data["version"],
+                by=request.user,
+            )
+        except services.Conflict as error:
+            conflict = error.current
+            form = _answer_form(
+                question, None, _with_version(request.POST, form.prefix, conflict.version)
+            )
+            form.is_valid()
+        except services.AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            form = _answer_form(question, answer)
+            saved = True
+    if not request.htmx:
+        if saved:
+            return redirect(f"{reverse('assessments:answer', args=[pk])}#question-{question.pk}")
+        forms = {f"question-{question.pk}": form, f"conflict-{question.pk}": conflict}
+        return _answer_page(request, assessment, forms=forms, status=409 if conflict else 400)
+    return _question_partial(request, assessment, question, form, conflict=conflict, saved=saved)
+
+
+def _with_version(data: Any, prefix: str, version: int) -> Any:
+    data = data.copy()
+    data[f"{prefix}-version"] = str(version)
+    return data
+
+
+def _question_partial(
+    request: HttpRequest,
+    assessment: Assessment,
+    question: GuideQuestion,
+    form: AnswerForm,
+    *,
+    conflict: Answer | None = None,
+    saved: bool = False,
+) -> HttpResponse:
+    answered = assessment.answers.count()
+    total = GuideQuestion.objects.filter(key_factor__toolkit=assessment.toolkit_id).count()
+    return render(
+        request,
+        "assessments/_question.html",
+        {
+            "assessment": assessment,
+            "row": {"question": question, "form": form, "conflict": conflict},
+            "saved": saved,
+            "progress": {"answered": answered, "total": total},
+            "oob": True,
+        },
+    )
+
+
+@require_POST
+def factor_save(request: HttpRequest, pk: int, key_factor_pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, "assessments.change_assessment")
+    key_factor = get_object_or_404(KeyFactor, pk=key_factor_pk, toolkit=assessment.toolkit_id)
+    form = FactorNoteForm(request.POST, prefix=f"kf{key_factor.pk}")
+    if form.is_valid():
+        services.save_factor_note(
+            assessment=assessment,
+            key_factor=key_factor,
+            note=form.cleaned_data["note"],
+            target=form.cleaned_data["target"],
+            by=request.user,
+        )
+        if request.htmx:
+            return render(
+                request,
+                "assessments/_factor_note.html",
+                {"assessment": assessment, "key_factor": key_factor, "form": form, "saved": True},
+            )
+        return redirect(f"{reverse('assessments:answer', args=[pk])}#{key_factor.anchor}")
+    if request.htmx:
+        return render(
+            request,
+            "assessments/_factor_note.html",
+            {"assessment": assessment, "key_factor": key_factor, "form": form},
+        )
+    return _answer_page(request, assessment, forms={f"factor-{key_factor.pk}": form}, status=400)
+
+
+@require_POST
+def context_save(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, "assessments.change_assessment")
+    sheet = load_sheet(assessment, with_comments=False)
+    form = _context_form(sheet, request.POST)
+    if not form.is_valid():
+        return _answer_page(request, assessment, forms={"context": form}, status=400)
+    explanations = {
+        row.factor.pk: form.cleaned_data[f"explanation_{row.factor.pk}"]
+        for row in sheet.context
+        if form.cleaned_data[f"applies_{row.factor.pk}"]
+    }
+    services.save_context(assessment=assessment, explanations=explanations, by=request.user)
+    messages.success(request, _("Context saved."))
+    return redirect(f"{reverse('assessments:answer', args=[pk])}#context")
+
+
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, reopen, mark reviewed or publish."""
+    perms = {
+        "submit": "assessments.submit_assessment",
+        "reopen": "assessments.reopen_assessment",
+        "review": "assessments.review_assessment",
+        "publish": "assessments.publish_assessment",
+    }
+    if action not in perms:
+        raise Http404
+    assessment = _get_assessment_for_user(request, pk, perms[action])
+    try:
+        if action == "submit":
+            missing = services.submit(assessment=assessment, by=request.user)
+            if missing:
+                messages.warning(
+                    request,
+                    _("Submitted with %(count)d unanswered question(s): %(list)s.")
+                    % {
+                        "count": len(missing),
+                        "list": "; ".join(f"{q.key_factor.position}.{q.position}" for q in missing),
+                    },
+                )
+            else:
+                messages.success(request, _("Submitted for review."))
+        elif action == "reopen":
+            services.return_to_draft(assessment=assessment, by=request.user)
+            messages.success(request, _("Reopened as a draft."))
+        elif action == "review":
+            services.mark_reviewed(assessment=assessment, by=request.user)
+            messages.success(request, _("Marked as reviewed."))
+        else:
+            services.publish(assessment=assessment, by=request.user)
+            messages.success(request, _("Published: the assessment is now public and frozen."))
+    except services.AssessmentError as error:
+        messages.error(request, str(error))
+    return redirect(assessment)
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int, key_factor_pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, "assessments.comment_assessment")
+    key_factor = get_object_or_404(KeyFactor, pk=key_factor_pk, toolkit=assessment.toolkit_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(
+                assessment=assessment,
+                key_factor=key_factor,
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        except services.AssessmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("A comment needs some text (at most 5,000 characters)."))
+    return redirect(f"{assessment.get_absolute_url()}#{key_factor.anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new draft as a copy of this assessment."""
+    source = _get_assessment_for_user(request, pk, "assessments.copy_assessment")
+    form = CopyForm(
+        request.POST or None,
+        initial={
+            "title": _("%(title)s (new round)") % {"title": source.title},
+            "assessed_on": today(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        copy = services.copy_assessment(source=source, by=request.user, **form.cleaned_data)
+        messages.success(request, _("A new draft, with the answers of the one you copied."))
+        return redirect("assessments:answer", pk=copy.pk)
+    return render(request, "assessments/copy.html", {"assessment": source, "form": form})
