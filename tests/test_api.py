@@ -21,6 +21,9 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/me",
         "/api/v1/me/tokens",
         "/api/v1/me/tokens/{token_id}",
+        "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}",
+        "/api/v1/assessments/{assessment_id}/answers/{question_id}",
     }
 
 

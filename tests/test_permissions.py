@@ -134,6 +134,8 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "assessments:answer": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
     "assessments:answer_save": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
     "assessments:copy": officers_of_the_city(on_published=OK, on_draft=OK),
+    "assessments:pdf": assessment_page(),
+    "assessments:export": assessment_page(),
     "assessments:factor_save": everyone(NOT_ALLOWED),  # POST only
     "assessments:context_save": everyone(NOT_ALLOWED),
     "assessments:comment_add": everyone(NOT_ALLOWED),
@@ -146,6 +148,9 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:get_practice": draft_hidden(),
     "api:list_cities": everyone(OK),
     "api:get_city": everyone(OK),
+    "api:list_assessments": everyone(OK),
+    "api:get_assessment": assessment_page(),
+    "api:save_answer": everyone(NOT_ALLOWED),  # PUT only
     "api:me": signed_in(anonymous=UNAUTHORISED),
     "api:list_my_tokens": signed_in(anonymous=UNAUTHORISED),
     "api:revoke_my_token": everyone(NOT_ALLOWED),  # DELETE only
@@ -196,6 +201,11 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "assessments:answer": {"pk": assessment.pk},
         "assessments:answer_save": {"pk": assessment.pk, "question_pk": question.pk},
         "assessments:copy": {"pk": assessment.pk},
+        "assessments:pdf": {"pk": assessment.pk},
+        "assessments:export": {"pk": assessment.pk, "fmt": "csv"},
+        "api:list_assessments": {},
+        "api:get_assessment": {"assessment_id": assessment.pk},
+        "api:save_answer": {"assessment_id": assessment.pk, "question_id": question.pk},
         "assessments:factor_save": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
         "assessments:context_save": {"pk": assessment.pk},
         "assessments:comment_add": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},

@@ -6,14 +6,19 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write
 from citygrow.api.schemas import (
+    AnswerIn,
+    AnswerOut,
     ApiTokenOut,
+    AssessmentOut,
+    AssessmentSummary,
     CityOut,
+    ConflictOut,
     ErrorOut,
     MeOut,
     PracticeOut,
@@ -21,7 +26,12 @@ from citygrow.api.schemas import (
     ToolkitOut,
     ToolkitSummary,
 )
-from citygrow.catalogue.models import Theme, Toolkit
+from citygrow.assessments import services as assessment_services
+from citygrow.assessments.forms import AnswerForm
+from citygrow.assessments.insights import results_of
+from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.sheet import load_sheet
+from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.people.models import ApiToken, City
 from citygrow.people.services import revoke_token
 from citygrow.practices.forms import PracticeFilterForm
@@ -306,3 +316,167 @@ def revoke_my_token(request: HttpRequest, token_id: int) -> Any:
     token = get_object_or_404(request.user.api_tokens.filter(revoked_at__isnull=True), pk=token_id)
     revoke_token(by=request.user, token=token)
     return Status(204, None)
+
+
+# -- assessments ------------------------------------------------------------------------------
+
+
+def _assessment_summary(
+    request: HttpRequest, assessment: Assessment, overall: float | None
+) -> dict[str, Any]:
+    return {
+        "id": assessment.pk,
+        "city": assessment.city.name,
+        "city_slug": assessment.city.slug,
+        "theme": assessment.toolkit.theme.code,
+        "toolkit_year": assessment.toolkit.year,
+        "title": assessment.title,
+        "assessed_on": assessment.assessed_on.isoformat(),
+        "status": assessment.status,
+        "overall": overall,
+        "url": _absolute(request, assessment.get_absolute_url()),
+    }
+
+
+def _answer_out(factor_position: int, question: Any, answer: Answer | None) -> dict[str, Any]:
+    return {
+        "question_id": question.pk,
+        "number": f"{factor_position}.{question.position}",
+        "value": answer.value if answer else None,
+        "evidence": answer.evidence if answer else "",
+        "links": answer.links if answer else [],
+        "version": answer.version if answer else None,
+    }
+
+
+@api.get(
+    "/assessments", response=list[AssessmentSummary], tags=["assessments"], summary="Assessments"
+)
+def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
+    """Published assessments, and the private ones the caller may see."""
+    assessments = list(
+        Assessment.objects.visible_to(request.user).select_related("city", "toolkit__theme")
+    )
+    overall = {}
+    by_toolkit: dict[int, list[Assessment]] = {}
+    for assessment in assessments:
+        by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
+    for toolkit_id, group in by_toolkit.items():
+        overall |= {pk: result.overall for pk, result in results_of(group, toolkit_id).items()}
+    return [_assessment_summary(request, a, overall.get(a.pk)) for a in assessments]
+
+
+def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("city", "toolkit__theme"), pk=assessment_id
+    )
+    if not request.user.has_perm("assessments.view_assessment", assessment):
+        raise Http404
+    return assessment
+
+
+@api.get(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentOut, 404: ErrorOut},
+    tags=["assessments"],
+    summary="One assessment with its scores, gaps and answers",
+)
+def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
+    assessment = _visible_assessment(request, assessment_id)
+    sheet = load_sheet(assessment, with_comments=False)
+    result = sheet.result
+    return {
+        **_assessment_summary(request, assessment, result.overall),
+        "distance": result.distance,
+        "answered": result.answered,
+        "total": result.total,
+        "dont_know": result.dont_know,
+        "gaps": [gap.key for gap in result.gaps],
+        "key_factors": [
+            {
+                "number": row.key_factor.position,
+                "heading": row.key_factor.heading,
+                "score": row.score.score,
+                "distance": row.score.distance,
+                "target": row.score.target,
+                "gap": row.score.gap,
+                "answered": row.score.answered,
+                "total": row.score.total,
+                "not_applicable": row.score.not_applicable,
+                "dont_know": row.score.dont_know,
+                "note": row.note.note if row.note else "",
+                "answers": [
+                    _answer_out(row.key_factor.position, q.question, q.answer)
+                    for q in row.questions
+                ],
+            }
+            for row in sheet.factors
+        ],
+        "context": {c.factor.category: c.note.explanation for c in sheet.context if c.note},
+    }
+
+
+@api.put(
+    "/assessments/{assessment_id}/answers/{question_id}",
+    response={
+        200: AnswerOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
+    auth=SIGNED_IN,
+    tags=["assessments"],
+    summary="Answer a question",
+)
+def save_answer(
+    request: HttpRequest, assessment_id: int, question_id: int, payload: AnswerIn
+) -> Any:
+    """For the city's officers, while the assessment is a draft, with a read-write token or the
+    browser session. Send back the `version` you read: if someone changed the answer since, the
+    answer is not saved and 409 returns the current one."""
+    require_write(request)
+    assessment = _visible_assessment(request, assessment_id)
+    if not request.user.has_perm("assessments.change_assessment", assessment):
+        return Status(
+            403, {"detail": "Only the city's officers change a draft assessment's answers."}
+        )
+    question = get_object_or_404(
+        GuideQuestion.objects.select_related("key_factor"),
+        pk=question_id,
+        key_factor__toolkit=assessment.toolkit_id,
+    )
+    form = AnswerForm(
+        {
+            "value": payload.value,
+            "evidence": payload.evidence,
+            "links": "\n".join(payload.links),
+            "version": payload.version,
+        }
+    )
+    if not form.is_valid():
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        return Status(422, {"detail": "The answer is not valid.", "errors": errors})
+    data = form.cleaned_data
+    try:
+        answer = assessment_services.save_answer(
+            assessment=assessment,
+            question=question,
+            value=data["value"],
+            evidence=data["evidence"],
+            links=data["links"],
+            seen_version=data["version"],
+            by=request.user,
+        )
+    except assessment_services.Conflict as conflict:
+        return Status(
+            409,
+            {
+                "detail": str(conflict),
+                "current": _answer_out(question.key_factor.position, question, conflict.current),
+            },
+        )
+    except assessment_services.AssessmentError as error:
+        return Status(403, {"detail": str(error)})
+    return _answer_out(question.key_factor.position, question, answer)

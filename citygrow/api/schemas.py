@@ -142,3 +142,68 @@ class ApiTokenOut(Schema):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+
+
+class AssessmentSummary(Schema):
+    id: int
+    city: str
+    city_slug: str
+    theme: str
+    toolkit_year: int
+    title: str
+    assessed_on: str
+    status: str
+    overall: float | None = Field(description="0..100; None when nothing is scored yet")
+    url: str
+
+
+class AnswerOut(Schema):
+    question_id: int
+    number: str = Field(description="key factor number . question number, e.g. 3.2")
+    value: str | None = Field(
+        description="yes, partly, no, not_applicable, dont_know; None: no answer"
+    )
+    evidence: str
+    links: list[str]
+    version: int | None = Field(description="Send it back when changing the answer")
+
+
+class FactorOut(Schema):
+    number: int
+    heading: str
+    score: float | None
+    distance: float | None
+    target: float
+    gap: float
+    answered: int
+    total: int
+    not_applicable: int
+    dont_know: int
+    note: str
+    answers: list[AnswerOut]
+
+
+class AssessmentOut(AssessmentSummary):
+    distance: float | None
+    answered: int
+    total: int
+    dont_know: int
+    gaps: list[int] = Field(
+        description="Numbers of the key factors below target, largest gap first"
+    )
+    key_factors: list[FactorOut]
+    context: dict[str, str] = Field(description="Context factors that apply, with how")
+
+
+class AnswerIn(Schema):
+    value: str = Field(description="yes, partly, no, not_applicable or dont_know")
+    evidence: str = ""
+    links: list[str] = []
+    version: int | None = Field(
+        None, description="The version you read; leave out for a question not answered yet"
+    )
+
+
+class ConflictOut(Schema):
+    detail: str
+    current: AnswerOut

@@ -118,7 +118,9 @@ def save_answer(
     if question.key_factor.toolkit_id != assessment.toolkit_id:
         raise AssessmentError(_("That question is not part of this assessment's toolkit."))
     with transaction.atomic():
-        if seen_version is None:
+        existing = Answer.objects.filter(assessment=assessment, question=question).first()
+        if seen_version is None or existing is None:
+            # A first answer (a version sent for an answer that does not exist counts as one).
             try:
                 with transaction.atomic():
                     answer = Answer.objects.create(
@@ -139,7 +141,7 @@ def save_answer(
                 changes={"value": [None, value]},
             )
             return answer
-        before = _current(assessment, question)
+        before = existing
         updated = Answer.objects.filter(
             assessment=assessment, question=question, version=seen_version
         ).update(

@@ -52,6 +52,9 @@ class Sheet:
     def factor(self, key_factor_id: int) -> FactorRow:
         return next(row for row in self.factors if row.key_factor.pk == key_factor_id)
 
+    def factor_by_position(self, position: int) -> FactorRow:
+        return next(row for row in self.factors if row.key_factor.position == position)
+
 
 def load_sheet(assessment: Assessment, *, with_comments: bool = True) -> Sheet:
     """The assessment's questions, answers, notes, context and comments, and its scores."""

@@ -25,5 +25,7 @@ urlpatterns = [
         name="comment_add",
     ),
     path("assessments/<int:pk>/copy/", views.assessment_copy, name="copy"),
+    path("assessments/<int:pk>/report.pdf", views.assessment_pdf, name="pdf"),
+    path("assessments/<int:pk>/answers.<str:fmt>", views.assessment_export, name="export"),
     path("assessments/<int:pk>/<str:action>/", views.transition, name="transition"),
 ]

@@ -1,5 +1,7 @@
 """Assessment pages: the list, starting one, answering, the report, and the workflow."""
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -7,9 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from openpyxl import Workbook
 
 from citygrow.assessments import services
 from citygrow.assessments.forms import (
@@ -21,10 +26,12 @@ from citygrow.assessments.forms import (
     context_form_class,
     today,
 )
+from citygrow.assessments.insights import Insights, insights_for
 from citygrow.assessments.models import Answer, Assessment
-from citygrow.assessments.sheet import load_sheet
+from citygrow.assessments.sheet import Sheet, load_sheet
 from citygrow.catalogue.models import GuideQuestion, KeyFactor
-from citygrow.people.rules import roles_of
+from citygrow.people.rules import may_see_private, roles_of
+from citygrow.publishing.charts import Series, radar_chart
 
 
 def _get_assessment_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> Assessment:
@@ -74,7 +81,8 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report: scores and distance to the standard, gaps, and every answer."""
     assessment = _get_assessment_for_user(request, pk)
-    sheet = load_sheet(assessment)
+    sheet = load_sheet(assessment, with_comments=_sees_review(request, assessment))
+    insights = insights_for(assessment, sheet)
     user = request.user
     can = {
         action: user.has_perm(f"assessments.{action}_assessment", assessment)
@@ -83,8 +91,20 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/detail.html",
-        {"assessment": assessment, "sheet": sheet, "can": can, "can_comment": can["comment"]},
+        {
+            "assessment": assessment,
+            "sheet": sheet,
+            "insights": insights,
+            "chart": comparison_chart(assessment, sheet, insights),
+            "can": can,
+            "can_comment": can["comment"],
+        },
     )
+
+
+def _sees_review(request: HttpRequest, assessment: Assessment) -> bool:
+    """The review's comments stay with the city's team, also once the assessment is public."""
+    return may_see_private.test(request.user, assessment)
 
 
 @require_safe
@@ -344,3 +364,129 @@ def assessment_copy(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("A new draft, with the answers of the one you copied."))
         return redirect("assessments:answer", pk=copy.pk)
     return render(request, "assessments/copy.html", {"assessment": source, "form": form})
+
+
+def comparison_chart(assessment: Assessment, sheet: Sheet, insights: Insights) -> str:
+    """The key factor scores as a radar, beside the previous assessment and the means."""
+    positions = [row.key_factor.position for row in sheet.factors]
+    series = [Series(assessment.title, [row.score.score for row in sheet.factors])]
+    if insights.previous is not None:
+        series.append(
+            Series(insights.previous.title, [insights.previous_scores.get(p) for p in positions])
+        )
+    if insights.network_count:
+        series.append(Series(_("Network mean"), [insights.network_mean.get(p) for p in positions]))
+    if insights.similar_count:
+        series.append(
+            Series(_("Similar cities"), [insights.similar_mean.get(p) for p in positions])
+        )
+    return radar_chart(
+        [f"{row.key_factor.position}. {row.key_factor.heading}" for row in sheet.factors],
+        series,
+        title=_("Scores per key factor: %(city)s, %(title)s")
+        % {"city": assessment.city.name, "title": assessment.title},
+    )
+
+
+@require_safe
+def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a PDF, from the same template as the page."""
+    assessment = _get_assessment_for_user(request, pk)
+    sheet = load_sheet(assessment, with_comments=_sees_review(request, assessment))
+    insights = insights_for(assessment, sheet)
+    try:
+        from weasyprint import HTML
+    except OSError:  # Pango, which WeasyPrint needs, is not installed on this server
+        return render(
+            request, "assessments/pdf_unavailable.html", {"assessment": assessment}, status=503
+        )
+    html = render_to_string(
+        "assessments/report_pdf.html",
+        {
+            "assessment": assessment,
+            "sheet": sheet,
+            "insights": insights,
+            "chart": comparison_chart(assessment, sheet, insights),
+            "can_comment": False,
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(assessment)}.pdf"'
+    return response
+
+
+def _filename(assessment: Assessment) -> str:
+    return slugify(f"{assessment.city.name} {assessment.title} {assessment.assessed_on}")
+
+
+ANSWER_COLUMNS = [
+    "key factor",
+    "key factor heading",
+    "question",
+    "question text",
+    "answer",
+    "evidence",
+    "links",
+    "score of the key factor",
+    "target",
+]
+
+
+def _answer_rows(sheet: Sheet) -> list[list[Any]]:
+    rows = []
+    for factor in sheet.factors:
+        for row in factor.questions:
+            answer = row.answer
+            rows.append(
+                [
+                    factor.key_factor.position,
+                    factor.key_factor.heading,
+                    f"{factor.key_factor.position}.{row.question.position}",
+                    row.question.text,
+                    answer.get_value_display() if answer else "",
+                    answer.evidence if answer else "",
+                    " ".join(answer.links) if answer else "",
+                    factor.score.score,
+                    factor.score.target,
+                ]
+            )
+    return rows
+
+
+@require_safe
+def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Every answer with its evidence, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    assessment = _get_assessment_for_user(request, pk)
+    rows = _answer_rows(load_sheet(assessment, with_comments=False))
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(ANSWER_COLUMNS)
+        writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Answers"
+        sheet.append(ANSWER_COLUMNS)
+        for row in rows:
+            sheet.append([_spreadsheet_safe(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(assessment)}.{fmt}"'
+    return response
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -25,3 +25,22 @@ def factor_at(sheet: Any, position: int) -> Any:
 def applying(rows: Any) -> list[Any]:
     """The context rows the city said apply."""
     return [row for row in rows if row.note]
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """mapping[key], or None."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def signed(value: float | None) -> str:
+    """A change: "+12.5", a minus sign and 5, "0", or "—" when there is nothing to compare."""
+    if value is None:
+        return "—"
+    text = score(abs(value))
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"\u2212{text}"
+    return "0"
