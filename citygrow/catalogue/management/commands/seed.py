@@ -1,9 +1,13 @@
+import datetime
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
-from citygrow.catalogue.models import Theme
+from citygrow.assessments.models import Answer, Assessment
+from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
 from citygrow.people.models import City, Organisation, Pairing, Role, User
 from citygrow.practices.services import refresh_search_index
@@ -74,6 +78,7 @@ class Command(BaseCommand):
                 }
             ],
         }
+        self._create_demo_assessments(themes)
         for username, name, _description in DEMO_PEOPLE:
             if User.objects.filter(username=username).exists():
                 continue
@@ -90,3 +95,35 @@ class Command(BaseCommand):
             for role in roles.get(username, []):
                 Role.objects.create(user=user, **role)
             self.stdout.write(f"demo account: {username} / {DEMO_PASSWORD}")
+
+    def _create_demo_assessments(self, themes: dict) -> None:
+        """Published demo assessments of Munich (toolkit A) and Helsinki (toolkit C), so that a
+        demo officer's report has a network to compare with and cities to learn from. Their
+        answers are made up for the demo: a fixed pattern, not any city's real position."""
+        pattern = ["yes", "yes", "partly", "yes", "no", "partly", "yes", "dont_know"]
+        for city_name, code in [("Munich", "A"), ("Helsinki", "C")]:
+            toolkit = Toolkit.objects.published().filter(theme__code=code).first()
+            city = City.objects.get(name=city_name)
+            if toolkit is None or Assessment.objects.filter(city=city, toolkit=toolkit).exists():
+                continue
+            assessment = Assessment.objects.create(
+                city=city,
+                toolkit=toolkit,
+                title=f"Demo assessment ({city_name})",
+                assessed_on=datetime.date(2025, 6, 1),
+                status=Assessment.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            questions = GuideQuestion.objects.filter(key_factor__toolkit=toolkit).order_by(
+                "key_factor__position", "position"
+            )
+            Answer.objects.bulk_create(
+                Answer(
+                    assessment=assessment,
+                    question=question,
+                    value=pattern[(i + len(city_name)) % len(pattern)],
+                    evidence="Demo data.",
+                )
+                for i, question in enumerate(questions)
+            )
+            self.stdout.write(f"demo assessment: {assessment}")
