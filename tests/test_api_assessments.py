@@ -96,3 +96,23 @@ def test_a_question_of_another_toolkit_is_not_found(draft, people):
         {"value": "yes"}, content_type="application/json", headers=bearer(people["officer"]),
     )  # fmt: skip
     assert response.status_code == 404
+
+
+def test_an_assessment_comes_with_its_comparison_and_what_to_learn(draft, people):
+    munich = Assessment.objects.create(
+        city=City.objects.get(name="Munich"), toolkit=draft.toolkit, title="Munich",
+        assessed_on=date(2025, 1, 1), status=Assessment.Status.PUBLISHED,
+    )  # fmt: skip
+    questions = GuideQuestion.objects.filter(key_factor__toolkit=draft.toolkit_id)
+    Answer.objects.bulk_create(
+        Answer(assessment=munich, question=q, value="yes") for q in questions
+    )
+    Answer.objects.create(assessment=draft, question=questions.first(), value="no")
+    data = Client().get(f"/api/v1/assessments/{draft.pk}", headers=bearer(people["officer"])).json()
+    assert data["compared"]["network_cities"] == 1
+    assert data["compared"]["network_mean"]["1"] == 100.0
+    assert data["gaps"] == [1]
+    assert data["learn"][0]["mentors"] == [
+        {"city": "Munich", "score": 100.0, "assessment_id": munich.pk}
+    ]
+    assert len(data["learn"][0]["practices"]) == 1  # the toolkit's example on it, from Munich

@@ -28,7 +28,7 @@ from citygrow.api.schemas import (
 )
 from citygrow.assessments import services as assessment_services
 from citygrow.assessments.forms import AnswerForm
-from citygrow.assessments.insights import results_of
+from citygrow.assessments.insights import insights_for, results_of
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.sheet import load_sheet
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
@@ -384,6 +384,7 @@ def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
     assessment = _visible_assessment(request, assessment_id)
     sheet = load_sheet(assessment, with_comments=False)
+    insights = insights_for(assessment, sheet)
     result = sheet.result
     return {
         **_assessment_summary(request, assessment, result.overall),
@@ -413,6 +414,26 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
             for row in sheet.factors
         ],
         "context": {c.factor.category: c.note.explanation for c in sheet.context if c.note},
+        "compared": {
+            "previous_assessment_id": insights.previous.pk if insights.previous else None,
+            "previous": insights.previous_scores,
+            "change": insights.change,
+            "network_mean": insights.network_mean,
+            "network_cities": insights.network_count,
+            "similar_mean": insights.similar_mean,
+            "similar_cities": insights.similar_count,
+        },
+        "learn": [
+            {
+                "key_factor": gap.key,
+                "mentors": [
+                    {"city": m.city.name, "score": m.score, "assessment_id": m.assessment.pk}
+                    for m in insights.mentors.get(gap.key, [])
+                ],
+                "practices": [p.pk for p in insights.practices.get(gap.key, [])],
+            }
+            for gap in result.gaps
+        ],
     }
 
 

@@ -183,6 +183,28 @@ class FactorOut(Schema):
     answers: list[AnswerOut]
 
 
+class MentorOut(Schema):
+    city: str
+    score: float
+    assessment_id: int
+
+
+class LearnOut(Schema):
+    key_factor: int
+    mentors: list[MentorOut] = Field(description="Cities scoring high on it, best first")
+    practices: list[int] = Field(description="Ids of practices to read, best first")
+
+
+class ComparedOut(Schema):
+    previous_assessment_id: int | None
+    previous: dict[int, float | None] = Field(description="Score per key factor number")
+    change: dict[int, float | None]
+    network_mean: dict[int, float | None]
+    network_cities: int
+    similar_mean: dict[int, float | None]
+    similar_cities: int
+
+
 class AssessmentOut(AssessmentSummary):
     distance: float | None
     answered: int
@@ -193,6 +215,8 @@ class AssessmentOut(AssessmentSummary):
     )
     key_factors: list[FactorOut]
     context: dict[str, str] = Field(description="Context factors that apply, with how")
+    compared: ComparedOut
+    learn: list[LearnOut] = Field(description="For each gap, whom and what to learn from")
 
 
 class AnswerIn(Schema):
