@@ -5,9 +5,10 @@
         .venv/bin/python benchmarks/pages.py
 
 It builds its own database (SQLite: a temporary file; PostgreSQL: the database named in
-DATABASE_URL, which it empties first), loads the seed data plus 18 more editions of toolkit A and
-200 more cities, then requests each route REPEAT times through Django's test client and prints
-the median and the 90th percentile in milliseconds. Results go in docs/performance.md.
+DATABASE_URL, which it empties first), loads the seed data plus 18 more editions of toolkit A,
+200 more cities and a published assessment for 100 of them, then requests each route REPEAT
+times through Django's test client and prints the median and the 90th percentile in
+milliseconds. Results go in docs/performance.md.
 """
 
 import os
@@ -15,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -42,6 +44,9 @@ ROUTES = [
     "/cities/",
     "/api/v1/toolkits/A/2018",
     "/api/v1/practices?q=finance",
+    "/assessments/",
+    "ASSESSMENT",
+    "ASSESSMENT_API",
 ]
 
 
@@ -62,6 +67,22 @@ def build() -> None:
     City.objects.bulk_create(
         City(name=f"Town {n}", slug=f"town-{n}", country=country) for n in range(200)
     )
+    # A published assessment on toolkit A for 100 cities, with a fixed pattern of answers.
+    from citygrow.assessments.models import Answer, Assessment
+    from citygrow.catalogue.models import GuideQuestion, Toolkit
+
+    toolkit = Toolkit.objects.get(theme__code="A", year=2018)
+    questions = list(GuideQuestion.objects.filter(key_factor__toolkit=toolkit))
+    values = ["yes", "partly", "no", "dont_know", "not_applicable", "yes"]
+    for n, city in enumerate(City.objects.order_by("pk")[:100]):
+        assessment = Assessment.objects.create(
+            city=city, toolkit=toolkit, title=f"Bench {n}", assessed_on=date(2025, 1, 1),
+            status=Assessment.Status.PUBLISHED,
+        )  # fmt: skip
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, value=values[(n + i) % len(values)])
+            for i, q in enumerate(questions)
+        )
 
 
 def main() -> None:
@@ -70,7 +91,14 @@ def main() -> None:
     client = Client()
     print(f"database: {django.db.connection.vendor}, {REPEAT} requests per route")
     print(f"{'route':45} {'median ms':>10} {'p90 ms':>8}")
+    from citygrow.assessments.models import Assessment
+
+    first = Assessment.objects.order_by("pk").first()
     for url in ROUTES:
+        url = {
+            "ASSESSMENT": f"/assessments/{first.pk}/",
+            "ASSESSMENT_API": f"/api/v1/assessments/{first.pk}",
+        }.get(url, url)
         client.get(url)  # warm up
         times = []
         for _ in range(REPEAT):
