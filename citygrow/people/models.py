@@ -168,6 +168,19 @@ class Pairing(models.Model):
         return f"{self.mentor_city} → {self.implementing_city} ({self.theme.code})"
 
 
+def scope_matches_kind() -> Q:
+    """A role (or an invitation into one) names exactly what its kind is about: a city for an
+    officer, a pairing for a mentor, an organisation for a facilitator, nothing for a
+    coordinator."""
+    none = {"city__isnull": True, "pairing__isnull": True, "organisation__isnull": True}
+    return (
+        Q(kind="officer", **(none | {"city__isnull": False}))
+        | Q(kind="mentor", **(none | {"pairing__isnull": False}))
+        | Q(kind="facilitator", **(none | {"organisation__isnull": False}))
+        | Q(kind="coordinator", **none)
+    )
+
+
 class RoleQuerySet(models.QuerySet["Role"]):
     def current(self) -> "RoleQuerySet":
         return self.filter(user__is_active=True)
@@ -220,35 +233,7 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        kind="officer",
-                        city__isnull=False,
-                        pairing__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        kind="mentor",
-                        city__isnull=True,
-                        pairing__isnull=False,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        kind="facilitator",
-                        city__isnull=True,
-                        pairing__isnull=True,
-                        organisation__isnull=False,
-                    )
-                    | Q(
-                        kind="coordinator",
-                        city__isnull=True,
-                        pairing__isnull=True,
-                        organisation__isnull=True,
-                    )
-                ),
-                name="role_scope_matches_kind",
-            ),
+            models.CheckConstraint(condition=scope_matches_kind(), name="role_scope_matches_kind"),
             models.UniqueConstraint(
                 fields=["user", "city"], condition=Q(kind="officer"), name="officer_once_per_city"
             ),
@@ -382,33 +367,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        kind="officer",
-                        city__isnull=False,
-                        pairing__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        kind="mentor",
-                        city__isnull=True,
-                        pairing__isnull=False,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        kind="facilitator",
-                        city__isnull=True,
-                        pairing__isnull=True,
-                        organisation__isnull=False,
-                    )
-                    | Q(
-                        kind="coordinator",
-                        city__isnull=True,
-                        pairing__isnull=True,
-                        organisation__isnull=True,
-                    )
-                ),
-                name="invitation_scope_matches_kind",
+                condition=scope_matches_kind(), name="invitation_scope_matches_kind"
             ),
         ]
 

@@ -94,3 +94,9 @@ FOCUS_OUTLINE_JS = """
   };
 }
 """
+
+
+def assert_accessible(page: Any) -> None:
+    """No axe violation of AXE_TAGS on the page's current document."""
+    violations = axe_violations(page)
+    assert not violations, describe(violations)

@@ -134,3 +134,11 @@ def _only_live_server(context: Any, site: str) -> None:
             route.abort("blockedbyclient")
 
     context.route("**/*", route)
+
+
+@pytest.fixture
+def demo(site: str) -> str:
+    """The live site with the demo people and assessments (password "citygrow-demo")."""
+    with open(os.devnull, "w") as devnull:
+        call_command("seed", "--demo", stdout=devnull)
+    return site

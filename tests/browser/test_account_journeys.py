@@ -2,35 +2,14 @@
 Every page they pass through is checked with axe."""
 
 import re
-from io import StringIO
 from typing import Any
 
-import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from citygrow.people.models import Invitation, Role
-from tests.browser.a11y import axe_violations, describe
-
-
-@pytest.fixture
-def demo(site: str) -> str:
-    call_command("seed", "--demo", stdout=StringIO())
-    return site
-
-
-def log_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("citygrow-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+from tests.browser.a11y import assert_accessible
+from tests.browser.people import log_in
 
 
 def test_a_coordinator_invites_an_officer_who_joins_with_the_link(page: Any, demo: str) -> None:
