@@ -23,6 +23,7 @@ import pytest
 from django.core.management import call_command
 
 HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE.parent.parent / "var" / "browser-failures"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -49,9 +50,31 @@ def _why_not_runnable() -> str | None:
     return None
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep the test's outcome on the item, so that `page` can take a screenshot on failure."""
+    report = yield
+    if report.when == "call":
+        item.call_report = report  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly when the browser checks did not run."""
+    reason = _why_not_runnable()
+    if reason:
+        terminalreporter.write_line(
+            f"BROWSER CHECKS SKIPPED: {reason}. Journeys and accessibility were not tested.",
+            yellow=True,
+            bold=True,
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark this folder's tests `browser`, and skip them when they cannot run here."""
     reason = _why_not_runnable()
+    if reason and os.environ.get("CITYGROW_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"CITYGROW_REQUIRE_BROWSER is set, but {reason}")
     for item in items:
         if HERE not in item.path.parents:
             continue
@@ -91,8 +114,9 @@ def site(live_server: Any, transactional_db: None) -> str:
 
 
 @pytest.fixture
-def page(browser: Any, site: str) -> Iterator[Any]:
-    """A page in a fresh browser context that reaches only the live server."""
+def page(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh browser context that reaches only the live server. When the test
+    fails, a screenshot of the page is saved in var/browser-failures/<test name>.png."""
     context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -107,6 +131,11 @@ def page(browser: Any, site: str) -> Iterator[Any]:
         ),
     )
     yield page
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
     if errors:
         pytest.fail("JavaScript errors on the page:\n" + "\n".join(errors), pytrace=False)
