@@ -232,3 +232,9 @@ def test_a_staff_member_s_token_sees_draft_toolkits(api, people):
     assert ("A", 2018) in {(toolkit["theme"], toolkit["year"]) for toolkit in listed}
     public = api.get("/api/v1/toolkits").json()
     assert ("A", 2018) not in {(toolkit["theme"], toolkit["year"]) for toolkit in public}
+
+
+def test_a_token_with_odd_characters_is_refused_not_a_server_error(seeded, client):
+    for secret in ["cg_a\x00b_x", "cg_ZZZZZZZZ_x", "cg__x", "cg_" + "a" * 500 + "_x"]:
+        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 401

@@ -6,9 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import ValidationError
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write
 from citygrow.api.schemas import (
@@ -18,10 +19,12 @@ from citygrow.api.schemas import (
     AssessmentOut,
     AssessmentSummary,
     CityOut,
+    CitySlug,
     ConflictOut,
     ErrorOut,
     MeOut,
     PracticeOut,
+    ThemeCode,
     ThemeOut,
     ToolkitOut,
     ToolkitSummary,
@@ -47,6 +50,26 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=PUBLIC,
 )
+
+#: For the routes open to anyone (auth=PUBLIC, the default): the OpenAPI document lists the
+#: token and the session, and also no credentials at all (an empty requirement). A token that
+#: is sent must be valid, though: a wrong one gets 401 everywhere.
+ANYONE = {"security": [{}]}
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Parameters or a body of the wrong type: 422 in the same shape as every other error, with
+    the messages by field (e.g. `year`, `links.0`)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        source, *where = error["loc"]  # ("path", "year"), ("body", "payload", "links", 0)
+        if source == "body":
+            where = where[1:]
+        errors.setdefault(".".join(map(str, where)) or source, []).append(error["msg"])
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+    )
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -91,7 +114,13 @@ def _practice(request: HttpRequest, practice: Practice) -> dict[str, Any]:
     }
 
 
-@api.get("/themes", response=list[ThemeOut], tags=["toolkits"], summary="The themes")
+@api.get(
+    "/themes",
+    response={200: list[ThemeOut], 401: ErrorOut},
+    openapi_extra=ANYONE,
+    tags=["toolkits"],
+    summary="The themes",
+)
 def list_themes(request: HttpRequest) -> list[dict[str, Any]]:
     """Every theme, with the years of its editions; a theme with no edition has no content yet."""
     result = []
@@ -109,7 +138,13 @@ def list_themes(request: HttpRequest) -> list[dict[str, Any]]:
     return result
 
 
-@api.get("/toolkits", response=list[ToolkitSummary], tags=["toolkits"], summary="Toolkit editions")
+@api.get(
+    "/toolkits",
+    response={200: list[ToolkitSummary], 401: ErrorOut},
+    openapi_extra=ANYONE,
+    tags=["toolkits"],
+    summary="Toolkit editions",
+)
 def list_toolkits(request: HttpRequest) -> list[dict[str, Any]]:
     toolkits = (
         Toolkit.objects.visible_to(request.user)
@@ -135,11 +170,12 @@ def list_toolkits(request: HttpRequest) -> list[dict[str, Any]]:
 
 @api.get(
     "/toolkits/{code}/{year}",
-    response={200: ToolkitOut, 404: ErrorOut},
+    response={200: ToolkitOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=ANYONE,
     tags=["toolkits"],
     summary="One toolkit edition with all its content",
 )
-def get_toolkit(request: HttpRequest, code: str, year: int) -> Any:
+def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
     toolkit = get_object_or_404(
         Toolkit.objects.visible_to(request.user).with_content(), theme__code=code, year=year
     )
@@ -207,7 +243,8 @@ class PracticePage(Schema):
 
 @api.get(
     "/practices",
-    response={200: PracticePage, 422: ErrorOut},
+    response={200: PracticePage, 401: ErrorOut, 422: ErrorOut},
+    openapi_extra=ANYONE,
     tags=["practices"],
     summary="Search and filter the good-practice library",
 )
@@ -236,7 +273,8 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
 
 @api.get(
     "/practices/{practice_id}",
-    response={200: PracticeOut, 404: ErrorOut},
+    response={200: PracticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=ANYONE,
     tags=["practices"],
     summary="One good practice",
 )
@@ -250,15 +288,25 @@ def get_practice(request: HttpRequest, practice_id: int) -> Any:
     return _practice(request, practice)
 
 
-@api.get("/cities", response=list[CityOut], tags=["cities"], summary="The cities")
+@api.get(
+    "/cities",
+    response={200: list[CityOut], 401: ErrorOut},
+    openapi_extra=ANYONE,
+    tags=["cities"],
+    summary="The cities",
+)
 def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
     return [_city(request, city) for city in City.objects.select_related("country")]
 
 
 @api.get(
-    "/cities/{slug}", response={200: CityOut, 404: ErrorOut}, tags=["cities"], summary="One city"
+    "/cities/{slug}",
+    response={200: CityOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=ANYONE,
+    tags=["cities"],
+    summary="One city",
 )
-def get_city(request: HttpRequest, slug: str) -> Any:
+def get_city(request: HttpRequest, slug: CitySlug) -> Any:
     return _city(request, get_object_or_404(City.objects.select_related("country"), slug=slug))
 
 
@@ -305,7 +353,7 @@ def list_my_tokens(request: HttpRequest) -> Any:
 
 @api.delete(
     "/me/tokens/{token_id}",
-    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=SIGNED_IN,
     tags=["me"],
     summary="Revoke one of my tokens",
@@ -350,7 +398,11 @@ def _answer_out(factor_position: int, question: Any, answer: Answer | None) -> d
 
 
 @api.get(
-    "/assessments", response=list[AssessmentSummary], tags=["assessments"], summary="Assessments"
+    "/assessments",
+    response={200: list[AssessmentSummary], 401: ErrorOut},
+    openapi_extra=ANYONE,
+    tags=["assessments"],
+    summary="Assessments",
 )
 def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
     """Published assessments, and the private ones the caller may see."""
@@ -377,7 +429,8 @@ def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 
 @api.get(
     "/assessments/{assessment_id}",
-    response={200: AssessmentOut, 404: ErrorOut},
+    response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=ANYONE,
     tags=["assessments"],
     summary="One assessment with its scores, gaps and answers",
 )
@@ -441,6 +494,7 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
     "/assessments/{assessment_id}/answers/{question_id}",
     response={
         200: AnswerOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,

@@ -1,8 +1,15 @@
-"""The shapes of the API's answers (documented in the OpenAPI schema at /api/v1/openapi.json)."""
+"""The shapes of the API's answers (documented in the OpenAPI schema at /api/v1/openapi.json),
+and of the parameters in its paths."""
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
+
+#: Path parameters in the formats the database keeps (Theme.code, City.slug). Anything else gets
+#: 422 before a query is made: a NUL character, for one, makes PostgreSQL fail the query.
+ThemeCode = Annotated[str, Path(pattern=r"^[A-Z]$", description="Theme code, e.g. A")]
+CitySlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
 
 class CountryOut(Schema):

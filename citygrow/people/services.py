@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -271,7 +272,7 @@ def revoke_token(*, by: User, token: ApiToken) -> None:
 def authenticate_token(secret: str) -> ApiToken | None:
     """The active token whose secret this is, or None. Marks it used."""
     parts = secret.split("_")
-    if len(parts) < 3 or parts[0] != "cg":
+    if len(parts) < 3 or parts[0] != "cg" or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         return None
     token = ApiToken.objects.active().select_related("user").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
