@@ -105,18 +105,18 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
         .select_related("city")
         .order_by("city__name", "-assessed_on")
     )
-    pool = published + ([previous] if previous and previous not in published else [])
+    # The network: each other city's latest published assessment on this edition.
+    latest: dict[int, Assessment] = {}
+    for other in published:
+        if other.city_id != city.pk and other.city_id not in latest:
+            latest[other.city_id] = other
+    pool = list(latest.values()) + ([previous] if previous is not None else [])
     results = results_of(pool, assessment.toolkit_id)
     if previous is not None:
         insights.previous = previous
         previous_result = results[previous.pk]
         insights.previous_scores = {f.key: f.score for f in previous_result.factors}
         insights.change = scoring.change(previous_result, sheet.result)
-    # The network: each other city's latest published assessment on this edition.
-    latest: dict[int, Assessment] = {}
-    for other in published:
-        if other.city_id != city.pk and other.city_id not in latest:
-            latest[other.city_id] = other
     network = [results[a.pk] for a in latest.values()]
     insights.network_mean = scoring.mean_scores(network)
     insights.network_count = len(network)

@@ -68,6 +68,13 @@ class PracticeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         toolkits = Toolkit.objects.visible_to(user).select_related("theme")
         self.fields["toolkit"].queryset = toolkits
+        # Only places that have practices: a list of every city in the network would make the
+        # page heavy (and offer choices that find nothing).
+        with_practices = City.objects.filter(practices__isnull=False).distinct()
+        self.fields["city"].queryset = with_practices
+        self.fields["country"].queryset = Country.objects.filter(
+            cities__in=with_practices
+        ).distinct()
         self.fields["key_factor"].queryset = (
             KeyFactor.objects.filter(toolkit__in=toolkits)
             .select_related("toolkit__theme")
