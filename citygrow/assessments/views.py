@@ -381,7 +381,7 @@ def comparison_chart(assessment: Assessment, sheet: Sheet, insights: Insights) -
             Series(_("Similar cities"), [insights.similar_mean.get(p) for p in positions])
         )
     return radar_chart(
-        [f"{row.key_factor.position}. {row.key_factor.heading}" for row in sheet.factors],
+        [row.key_factor.heading for row in sheet.factors],
         series,
         title=_("Scores per key factor: %(city)s, %(title)s")
         % {"city": assessment.city.name, "title": assessment.title},

@@ -118,25 +118,36 @@ def radar_chart(
         )
     body.append("</g>")
 
+    # Markers of missing scores come last and are rings, so that a marker under one still shows.
     body.append('<g class="markers">')
+    missing: list[str] = []
     for look, row in zip(LOOKS, values, strict=False):
         for angle, value in zip(angles, row, strict=True):
             x, y = point(angle, value or 0)
             if value is None:
-                body.append(
-                    f'<circle class="no-score" cx="{_n(x)}" cy="{_n(y)}" r="5"'
-                    f' fill="#ffffff" stroke="{look.colour}" stroke-width="1.5"/>'
+                missing.append(
+                    f'<circle class="no-score" cx="{_n(x)}" cy="{_n(y)}" r="6"'
+                    f' fill="none" stroke="{look.colour}" stroke-width="1.5"/>'
                 )
             else:
                 body.append(_marker(look, x, y, 3.5))
+    body.extend(missing)
     body.append("</g>")
 
     # Printed last, so that they sit on top of the polygons.
+    # The ring values sit between the last axis and the first, away from the markers, each on
+    # a white patch so that a polygon edge crossing it does not hide it.
+    between = -math.pi / 2 - math.pi / len(labels)
     body.append(f'<g fill="{TEXT_COLOUR}">')
     for tick in TICKS[1:]:
+        x, y = point(between, tick)
+        half = len(str(tick)) * 3.2 + 2
         body.append(
-            f'<text x="{_n(cx + 4)}" y="{_n(cy - radius * tick / 100 - 3)}" font-size="10">'
-            f"{tick}</text>"
+            f'<rect x="{_n(x - half)}" y="{_n(y - 7)}" width="{_n(2 * half)}" height="13"'
+            f' fill="#ffffff" fill-opacity="0.85"/>'
+        )
+        body.append(
+            f'<text x="{_n(x)}" y="{_n(y + 3.5)}" font-size="10" text-anchor="middle">{tick}</text>'
         )
     for number, angle in enumerate(angles, start=1):
         x = cx + (radius + 17) * math.cos(angle)
@@ -282,7 +293,7 @@ def _n(coordinate: float) -> str:
 
 def _text(value: str) -> str:
     """Text escaped for XML content and attributes, without characters XML cannot hold."""
-    return escape(_NOT_XML.sub("", value), quote=True)
+    return escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
 def _truncate(text: str, max_chars: int) -> str:
@@ -293,7 +304,7 @@ def _truncate(text: str, max_chars: int) -> str:
 
 def _chart_id(kind: str, title: str, labels: Sequence[str], series: Sequence[Series]) -> str:
     content = [kind, title, list(labels), [[one.name, list(one.values)] for one in series]]
-    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
     return f"chart-{digest[:12]}"
 
 
