@@ -4,6 +4,8 @@
 through the same command the README's setup runs.
 """
 
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -62,23 +64,44 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def people(seeded, django_user_model) -> dict:
     """One person per role and relation, around a pairing Munich (mentor) → Athens on theme A.
 
+    The pairings belong to scheme A of "Test programme" (slug test-programme), facilitated by
+    MPG, with Munich and Ghent as mentors and Athens and Helsinki as implementing cities; the
+    four are partner cities with a day rate of 300.
+
     Keys: officer (of Athens), other_officer (of Helsinki), mentor (in Munich → Athens, A),
     other_mentor (in Ghent → Helsinki, A), facilitator (of A), other_facilitator (of C),
     coordinator, staff, nobody (an account with no role). Every password is "pass-1234-word".
     """
     from citygrow.catalogue.models import Theme
-    from citygrow.people.models import City, Organisation, Pairing, Role
+    from citygrow.mentoring.models import Pairing, Programme, ProgrammeCity, Scheme, SchemeCity
+    from citygrow.people.models import City, Organisation, Role
 
     city = {c.name: c for c in City.objects.all()}
     theme = {t.code: t for t in Theme.objects.all()}
-    pairing = Pairing.objects.create(
-        mentor_city=city["Munich"], implementing_city=city["Athens"], theme=theme["A"]
-    )
-    other_pairing = Pairing.objects.create(
-        mentor_city=city["Ghent"], implementing_city=city["Helsinki"], theme=theme["A"]
-    )
     mpg = Organisation.objects.create(name="Migration Policy Group")
     mpg.themes.add(theme["A"])
+    programme = Programme.objects.create(
+        name="Test programme",
+        slug="test-programme",
+        starts_on=date(2017, 1, 1),
+        ends_on=date(2018, 12, 31),
+        budget=Decimal("650000"),
+    )
+    scheme = Scheme.objects.create(programme=programme, theme=theme["A"], facilitator=mpg)
+    for name, role in [
+        ("Munich", "mentor"),
+        ("Ghent", "mentor"),
+        ("Athens", "implementing"),
+        ("Helsinki", "implementing"),
+    ]:
+        SchemeCity.objects.create(scheme=scheme, city=city[name], role=role)
+        ProgrammeCity.objects.create(programme=programme, city=city[name], day_rate=Decimal("300"))
+    pairing = Pairing.objects.create(
+        scheme=scheme, mentor_city=city["Munich"], implementing_city=city["Athens"]
+    )
+    other_pairing = Pairing.objects.create(
+        scheme=scheme, mentor_city=city["Ghent"], implementing_city=city["Helsinki"]
+    )
     mpi = Organisation.objects.create(name="Migration Policy Institute Europe")
     mpi.themes.add(theme["C"])
 

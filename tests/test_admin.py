@@ -160,7 +160,8 @@ def test_a_practice_edited_in_the_admin_is_found_by_its_new_words(toolkit_a, adm
 
 
 def test_admin_changes_to_people_are_in_the_audit_trail(people, admin_client):
-    from citygrow.people.models import AuditEntry, Pairing
+    from citygrow.mentoring.models import Pairing
+    from citygrow.people.models import AuditEntry
 
     pairing = Pairing.objects.get(implementing_city__name="Athens")
     response = admin_client.post(

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from citygrow.people.models import AuditEntry, City, Invitation, Organisation, Pairing, Role
+from citygrow.mentoring.models import Pairing
+from citygrow.people.models import AuditEntry, City, Invitation, Organisation, Role
 
 URL = "/coordination/invitations/"
 NEW_PASSWORD = "Seven-Lanterns-over-Piraeus-42"

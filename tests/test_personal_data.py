@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from citygrow.people.models import AuditEntry, FailedLogin, Invitation, Pairing, Role
+from citygrow.mentoring.models import Pairing
+from citygrow.people.models import AuditEntry, FailedLogin, Invitation, Role
 from citygrow.people.services import create_token, grant_role, invite, personal_data
 from citygrow.practices.models import Practice
 

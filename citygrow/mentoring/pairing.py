@@ -113,6 +113,9 @@ class Options:
     """Whether a mentor and an implementing city in the same country may not be paired."""
     require_shared_language: bool = False
     """Whether a mentor and an implementing city must have a working language in common."""
+    taken: Mapping[int, int] = field(default_factory=dict)
+    """Places already taken, by mentor city id: implementing cities a mentor already has (in
+    pairings made earlier). A mentor has `capacity - taken` places left, at least 0."""
 
     def __post_init__(self) -> None:
         if isinstance(self.capacity, bool) or not isinstance(self.capacity, int):
@@ -122,6 +125,11 @@ class Options:
                 f"The capacity must be at least 1 implementing city per mentor, not "
                 f"{self.capacity}."
             )
+        object.__setattr__(self, "taken", MappingProxyType(dict(self.taken)))
+
+    def places(self, mentor: int) -> int:
+        """The places mentor city `mentor` has left."""
+        return max(0, self.capacity - self.taken.get(mentor, 0))
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,8 @@ def propose(
         for col, mentor in enumerate(assessed_mentors)
         if not _obstacles(mentor, city, options)
     }
-    chosen = _solve(len(assessed_cities), len(assessed_mentors), options.capacity, hundredths)
+    places = [options.places(mentor.id) for mentor in assessed_mentors]
+    chosen = _solve(len(assessed_cities), places, hundredths)
 
     pairs = [
         _pair(assessed_mentors[col], assessed_cities[row], headings) for row, col in chosen.items()
@@ -231,7 +240,7 @@ def propose(
         if not city.has_assessment:
             unpaired.append(Unpaired(city.id, city.role, f"{city.name} {NO_ASSESSMENT}"))
         elif city.id not in paired:
-            reason = _why_unpaired(city, mentors, assessed_mentors, options, pairable)
+            reason = _why_unpaired(city, mentors, assessed_mentors, options, pairable, places)
             unpaired.append(Unpaired(city.id, city.role, reason))
     unpaired.extend(
         Unpaired(city.id, city.role, f"{city.name} {NO_ASSESSMENT}")
@@ -296,15 +305,17 @@ def _obstacles(mentor: Candidate, implementing: Candidate, options: Options) -> 
 
 
 def _solve(
-    rows: int, cols: int, capacity: int, hundredths: Mapping[tuple[int, int], int]
+    rows: int, capacities: Sequence[int], hundredths: Mapping[tuple[int, int], int]
 ) -> dict[int, int]:
     """The chosen column (mentor) per row (implementing city) paired, by the rules 3-5 of the
-    module's docstring. Only pairs in `hundredths` are allowed."""
+    module's docstring. Column `col` has `capacities[col]` places; only pairs in `hundredths`
+    are allowed."""
+    cols = len(capacities)
     # One more pair is worth more than any total benefit: pairs first, then benefit.
     bonus = 1 + rows * max(hundredths.values(), default=0)
     weight = {pair: bonus + value for pair, value in hundredths.items()}
     # A mentor never takes more places than there are implementing cities.
-    places = dict.fromkeys(range(cols), min(capacity, rows))
+    places = {col: min(capacity, rows) for col, capacity in enumerate(capacities)}
     remaining = list(range(rows))
     best = _best_value(remaining, places, weight)
 
@@ -390,6 +401,7 @@ def _why_unpaired(
     assessed_mentors: Sequence[Candidate],
     options: Options,
     pairable: int,
+    places_left: Sequence[int],
 ) -> str:
     """Why an implementing city with an assessment has no pair, in words."""
     if not mentors:
@@ -414,7 +426,7 @@ def _why_unpaired(
             for mentor in assessed_mentors
         )
         return f"No mentor can be paired with {city.name}: {details}"
-    places = len(assessed_mentors) * options.capacity
+    places = sum(places_left)
     if places < pairable:
         return (
             f"Only {places} mentor {'place' if places == 1 else 'places'} for {pairable} "

@@ -13,7 +13,6 @@ from citygrow.people.models import (
     City,
     Country,
     Organisation,
-    Pairing,
     Role,
     User,
 )
@@ -123,16 +122,6 @@ class CityGrowUserAdmin(AuditedAdmin, UserAdmin):
 class OrganisationAdmin(AuditedAdmin):
     list_display = ["name"]
     filter_horizontal = ["themes"]
-
-
-@admin.register(Pairing)
-class PairingAdmin(AuditedAdmin):
-    def audit_city(self, obj: Pairing) -> City | None:
-        return obj.implementing_city
-
-    list_display = ["__str__", "theme"]
-    list_select_related = ["mentor_city", "implementing_city", "theme"]
-    list_filter = ["theme"]
 
 
 @admin.register(Role)

@@ -7,12 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from citygrow.mentoring.models import Pairing
 from citygrow.people.models import (
     ApiToken,
     City,
     FailedLogin,
     Invitation,
-    Pairing,
     Role,
     User,
 )

@@ -76,6 +76,12 @@ class City(models.Model):
         help_text=_("Leave empty when not known."),
     )
     charter_signed_on = models.DateField(_("Charter signed on"), null=True, blank=True)
+    languages = models.CharField(
+        _("working languages"),
+        max_length=100,
+        blank=True,
+        help_text=_('ISO 639-1 codes separated by commas, e.g. "de, en".'),
+    )
 
     objects = CityQuerySet.as_manager()
 
@@ -101,6 +107,11 @@ class City(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("people:city", args=[self.slug])
 
+    @property
+    def language_codes(self) -> frozenset[str]:
+        """The working languages as a set of lower-case codes."""
+        return frozenset(code.strip().lower() for code in self.languages.split(",") if code.strip())
+
 
 class Organisation(models.Model):
     """An expert organisation (e.g. Migration Policy Group) or the network's coordinating body.
@@ -123,49 +134,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Pairing(models.Model):
-    """A mentor city paired with an implementing city on a theme.
-
-    The mentoring work (programmes, schemes, visits) will build on this record.
-    """
-
-    mentor_city = models.ForeignKey(
-        City,
-        on_delete=models.PROTECT,
-        related_name="pairings_as_mentor",
-        verbose_name=_("mentor city"),
-    )
-    implementing_city = models.ForeignKey(
-        City,
-        on_delete=models.PROTECT,
-        related_name="pairings_as_implementing",
-        verbose_name=_("implementing city"),
-    )
-    theme = models.ForeignKey(
-        "catalogue.Theme",
-        on_delete=models.PROTECT,
-        related_name="pairings",
-        verbose_name=_("theme"),
-    )
-
-    class Meta:
-        ordering = ["theme__code", "implementing_city__name"]
-        verbose_name = _("pairing")
-        verbose_name_plural = _("pairings")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["mentor_city", "implementing_city", "theme"], name="pairing_unique"
-            ),
-            models.CheckConstraint(
-                condition=~Q(mentor_city=models.F("implementing_city")),
-                name="pairing_joins_two_cities",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.mentor_city} → {self.implementing_city} ({self.theme.code})"
 
 
 def scope_matches_kind() -> Q:
@@ -207,7 +175,7 @@ class Role(models.Model):
         help_text=_("For a city officer: the city they work for."),
     )
     pairing = models.ForeignKey(
-        Pairing,
+        "mentoring.Pairing",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -339,7 +307,11 @@ class Invitation(models.Model):
         City, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("city")
     )
     pairing = models.ForeignKey(
-        Pairing, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("pairing")
+        "mentoring.Pairing",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("pairing"),
     )
     organisation = models.ForeignKey(
         Organisation,

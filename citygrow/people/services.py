@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from citygrow.mentoring.models import Pairing
 from citygrow.people import audit
 from citygrow.people.models import (
     ApiToken,
@@ -33,7 +34,6 @@ from citygrow.people.models import (
     Country,
     Invitation,
     Organisation,
-    Pairing,
     Role,
     User,
 )

@@ -9,7 +9,8 @@ from django.utils import timezone
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
-from citygrow.people.models import City, Organisation, Pairing, Role, User
+from citygrow.mentoring.demo import create_demo_programme
+from citygrow.people.models import City, Organisation, Role, User
 from citygrow.practices.services import refresh_search_index
 
 #: The demo accounts: user name, name, roles. Their password is DEMO_PASSWORD. Only `seed --demo`
@@ -60,9 +61,7 @@ class Command(BaseCommand):
             organisations[name], _ = Organisation.objects.get_or_create(name=name)
             organisations[name].themes.add(*(themes[code] for code in codes if code in themes))
         city = {c.name: c for c in City.objects.filter(name__in=["Athens", "Helsinki", "Munich"])}
-        pairing, _ = Pairing.objects.get_or_create(
-            mentor_city=city["Munich"], implementing_city=city["Athens"], theme=themes["A"]
-        )
+        pairing = create_demo_programme(organisations)
         roles = {
             "cora": [{"kind": Role.Kind.COORDINATOR}],
             "olga": [{"kind": Role.Kind.OFFICER, "city": city["Athens"]}],

@@ -1,0 +1,517 @@
+"""What changes mentoring data: scheme membership, pairings, visits, visit reports, work logs.
+
+Views and the API call these functions; each checks its input, raises `MentoringError` with a
+message for the person (never a server error), writes in one transaction and records the change
+in the audit trail. Permissions are checked by the callers (mentoring.rules).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from citygrow.assessments.insights import results_of
+from citygrow.assessments.models import Assessment
+from citygrow.catalogue.models import KeyFactor, Toolkit
+from citygrow.mentoring import pairing as solver
+from citygrow.mentoring.models import (
+    Finding,
+    Pairing,
+    Programme,
+    ProgrammeCity,
+    Scheme,
+    SchemeCity,
+    Visit,
+    VisitReport,
+    WorkLog,
+)
+from citygrow.people import audit
+from citygrow.people.models import AuditEntry, City, Role, User
+
+
+class MentoringError(Exception):
+    """A request the data does not allow; `message` says why, for the person who made it.
+
+    `field` names the form field it is about, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Scheme membership -------------------------------------------------------------------------
+
+
+def toolkit_of(scheme: Scheme) -> Toolkit | None:
+    """The benchmark a scheme's cities are assessed against: the scheme's edition, else the
+    theme's newest published edition; None when the theme has none."""
+    if scheme.toolkit_id:
+        return scheme.toolkit
+    return (
+        Toolkit.objects.published().filter(theme=scheme.theme_id).order_by("-year", "-pk").first()
+    )
+
+
+@transaction.atomic
+def add_member(*, scheme: Scheme, city: City, role: str, by: Any) -> SchemeCity:
+    """Put `city` into `scheme` as a mentor or implementing city; it becomes a partner of the
+    programme if it was not one."""
+    if role not in SchemeCity.Role.values:
+        raise MentoringError(_("Choose the city's role: mentor or implementing city."), "role")
+    existing = SchemeCity.objects.filter(scheme=scheme, city=city).first()
+    if existing is not None:
+        raise MentoringError(
+            _("%(city)s is already in this scheme as %(role)s.")
+            % {"city": city, "role": existing.get_role_display().lower()},
+            "city",
+        )
+    member = SchemeCity.objects.create(scheme=scheme, city=city, role=role)
+    ProgrammeCity.objects.get_or_create(programme_id=scheme.programme_id, city=city)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=member, city=city)
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: SchemeCity, by: Any) -> None:
+    """Take a city out of a scheme; refused while it is in one of the scheme's pairings."""
+    paired = Pairing.objects.filter(scheme=member.scheme_id).filter(
+        Q(mentor_city=member.city_id) | Q(implementing_city=member.city_id)
+    )
+    if paired.exists():
+        raise MentoringError(
+            _("%(city)s is in a pairing of this scheme. Remove the pairing first.")
+            % {"city": member.city}
+        )
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, target=member, city=member.city)
+    member.delete()
+
+
+# The recommender ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeProposal:
+    """A proposal for the implementing cities of a scheme that have no mentor yet."""
+
+    scheme: Scheme
+    toolkit: Toolkit | None
+    proposal: solver.Proposal | None
+    """None when the scheme has no toolkit to compare the cities on."""
+    cities: dict[int, City]
+    """The scheme's cities, by id."""
+    assessments: dict[int, Assessment] = field(default_factory=dict)
+    """The assessment each city's scores come from, by city id."""
+    paired: tuple[Pairing, ...] = ()
+    """The scheme's pairings made earlier; their implementing cities are not proposed again."""
+
+    def city(self, city_id: int) -> City:
+        return self.cities[city_id]
+
+
+def latest_assessments(toolkit: Toolkit, city_ids: Iterable[int]) -> dict[int, Assessment]:
+    """Each city's latest assessment on `toolkit` that was submitted (a draft is unfinished)."""
+    latest: dict[int, Assessment] = {}
+    found = (
+        Assessment.objects.filter(toolkit=toolkit, city__in=list(city_ids))
+        .exclude(status=Assessment.Status.DRAFT)
+        .order_by("city", "-assessed_on", "-pk")
+    )
+    for assessment in found:
+        latest.setdefault(assessment.city_id, assessment)
+    return latest
+
+
+def propose(scheme: Scheme) -> SchemeProposal:
+    """The recommender's proposal for `scheme` (nothing is stored)."""
+    members = list(scheme.members.select_related("city__country"))
+    cities = {member.city_id: member.city for member in members}
+    paired = tuple(
+        scheme.pairings.select_related("mentor_city", "implementing_city").order_by("pk")
+    )
+    toolkit = toolkit_of(scheme)
+    if toolkit is None:
+        return SchemeProposal(scheme, None, None, cities, paired=paired)
+    assessments = latest_assessments(toolkit, cities)
+    results = results_of(assessments.values(), toolkit.pk)
+    scores = {
+        city_id: {factor.key: factor.score for factor in results[assessment.pk].factors}
+        for city_id, assessment in assessments.items()
+    }
+    already = {pairing.implementing_city_id for pairing in paired}
+    candidates = [
+        solver.Candidate(
+            id=member.city_id,
+            name=member.city.name,
+            country=member.city.country.code,
+            languages=member.city.language_codes,
+            role=solver.Role(member.role),
+            scores=scores.get(member.city_id, {}),
+        )
+        for member in members
+        if not (member.role == SchemeCity.Role.IMPLEMENTING and member.city_id in already)
+    ]
+    headings = dict(toolkit.key_factors.values_list("position", "heading"))
+    options = solver.Options(
+        capacity=scheme.capacity,
+        forbid_same_country=scheme.forbid_same_country,
+        require_shared_language=scheme.require_shared_language,
+        taken=Counter(pairing.mentor_city_id for pairing in paired),
+    )
+    return SchemeProposal(
+        scheme,
+        toolkit,
+        solver.propose(candidates, headings, options),
+        cities,
+        assessments,
+        paired,
+    )
+
+
+# Pairings -----------------------------------------------------------------------------------
+
+
+def _check_pair(
+    scheme: Scheme,
+    roles: dict[int, str],
+    cities: dict[int, City],
+    mentor_id: int,
+    implementing_id: int,
+) -> None:
+    if mentor_id == implementing_id:
+        raise MentoringError(_("A city cannot be paired with itself."))
+    for city_id, role in ((mentor_id, "mentor"), (implementing_id, "implementing")):
+        if city_id not in roles:
+            raise MentoringError(
+                _("%(city)s is not a city of this scheme; add it to the scheme first.")
+                % {"city": cities.get(city_id) or _("City %(id)s") % {"id": city_id}}
+            )
+        if roles[city_id] != role:
+            raise MentoringError(
+                _("%(city)s is not a %(role)s city in this scheme.")
+                % {
+                    "city": cities[city_id],
+                    "role": _("mentor") if role == "mentor" else _("implementing"),
+                }
+            )
+    mentor, implementing = cities[mentor_id], cities[implementing_id]
+    if scheme.forbid_same_country and mentor.country_id == implementing.country_id:
+        raise MentoringError(
+            _("%(mentor)s and %(city)s are in the same country, which this scheme rules out.")
+            % {"mentor": mentor, "city": implementing}
+        )
+    if scheme.require_shared_language and not (mentor.language_codes & implementing.language_codes):
+        raise MentoringError(
+            _(
+                "%(mentor)s and %(city)s share no working language, which this scheme requires. "
+                "Record the cities' working languages if they do."
+            )
+            % {"mentor": mentor, "city": implementing}
+        )
+
+
+@transaction.atomic
+def make_pairings(*, scheme: Scheme, pairs: Sequence[tuple[int, int]], by: Any) -> list[Pairing]:
+    """Pair each (mentor city id, implementing city id) of `pairs` in `scheme`: all or nothing.
+
+    Checks every pair against the scheme's cities, roles, constraints and capacity, together
+    with the pairings the scheme already has.
+    """
+    members = {m.city_id: m for m in scheme.members.select_related("city")}
+    roles = {city_id: member.role for city_id, member in members.items()}
+    cities = {city_id: member.city for city_id, member in members.items()}
+    outside = {c for pair in pairs for c in pair} - set(cities)
+    if outside:
+        cities.update(City.objects.in_bulk(outside))
+    existing = list(scheme.pairings.all())
+    has_mentor = {p.implementing_city_id: p for p in existing}
+    load = Counter(p.mentor_city_id for p in existing)
+    created = []
+    for mentor_id, implementing_id in pairs:
+        _check_pair(scheme, roles, cities, mentor_id, implementing_id)
+        if implementing_id in has_mentor:
+            raise MentoringError(
+                _("%(city)s already has a mentor in this scheme: %(mentor)s.")
+                % {
+                    "city": cities[implementing_id],
+                    "mentor": cities.get(has_mentor[implementing_id].mentor_city_id),
+                }
+            )
+        load[mentor_id] += 1
+        if load[mentor_id] > scheme.capacity:
+            raise MentoringError(
+                _(
+                    "%(mentor)s would mentor %(count)s implementing cities; this scheme allows "
+                    "%(capacity)s per mentor."
+                )
+                % {
+                    "mentor": cities[mentor_id],
+                    "count": load[mentor_id],
+                    "capacity": scheme.capacity,
+                }
+            )
+        pairing = Pairing(
+            scheme=scheme, mentor_city_id=mentor_id, implementing_city_id=implementing_id
+        )
+        pairing.save()
+        has_mentor[implementing_id] = pairing
+        audit.record(
+            actor=by, action=AuditEntry.Action.CREATE, target=pairing, city=cities[implementing_id]
+        )
+        created.append(pairing)
+    return created
+
+
+@transaction.atomic
+def remove_pairing(*, pairing: Pairing, by: Any) -> None:
+    """Undo a pairing; refused once it has visits (they would be lost)."""
+    if pairing.visits.exists():
+        raise MentoringError(
+            _("This pairing has visits. Delete its visits first if the pairing was a mistake.")
+        )
+    audit.record(
+        actor=by, action=AuditEntry.Action.DELETE, target=pairing, city=pairing.implementing_city
+    )
+    pairing.delete()  # its mentors' roles go with it (Role.pairing cascades)
+
+
+# Visits -------------------------------------------------------------------------------------
+
+
+def eligible_participants(pairing: Pairing) -> QuerySet[User]:
+    """Who can take part in a pairing's visits: the officers of its two cities, the members of
+    the organisation facilitating its scheme (or its theme) and the coordinators."""
+    scheme = pairing.scheme
+    organisations = Q(
+        roles__kind=Role.Kind.FACILITATOR, roles__organisation__themes=pairing.theme_id
+    )
+    if scheme.facilitator_id:
+        organisations |= Q(
+            roles__kind=Role.Kind.FACILITATOR, roles__organisation=scheme.facilitator_id
+        )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(
+                roles__kind=Role.Kind.OFFICER,
+                roles__city__in=[pairing.mentor_city_id, pairing.implementing_city_id],
+            )
+            | organisations
+            | Q(roles__kind=Role.Kind.COORDINATOR)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _span(starts_on: datetime.date, ends_on: datetime.date) -> str:
+    if starts_on == ends_on:
+        return date_format(starts_on)
+    return f"{date_format(starts_on)} \N{EN DASH} {date_format(ends_on)}"
+
+
+@transaction.atomic
+def save_visit(
+    *,
+    pairing: Pairing,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    agenda: str,
+    participants: Sequence[User],
+    by: Any,
+    visit: Visit | None = None,
+) -> Visit:
+    """Plan a visit of `pairing`, or change `visit`.
+
+    Refuses a visit that ends before it starts, participants who may not take part, and
+    participants who are already on another visit on any of the same days.
+    """
+    if kind not in Visit.Kind.values:
+        raise MentoringError(_("Choose a study visit or a mentoring visit."), "kind")
+    if ends_on < starts_on:
+        raise MentoringError(_("The last day cannot be before the first day."), "ends_on")
+    allowed = set(eligible_participants(pairing).values_list("pk", flat=True))
+    for person in participants:
+        if person.pk not in allowed:
+            raise MentoringError(
+                _(
+                    "%(person)s cannot take part: participants are officers of the two cities, "
+                    "the scheme's facilitators and coordinators."
+                )
+                % {"person": person.get_full_name() or person.username},
+                "participants",
+            )
+    clashes = (
+        Visit.objects.filter(
+            participants__in=participants, starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        .select_related("pairing__mentor_city", "pairing__implementing_city")
+        .prefetch_related("participants")
+        .distinct()
+    )
+    if visit is not None:
+        clashes = clashes.exclude(pk=visit.pk)
+    wanted = {person.pk for person in participants}
+    for clash in clashes:
+        people = [p for p in clash.participants.all() if p.pk in wanted]
+        raise MentoringError(
+            _("%(people)s already %(verb)s on the %(visit)s (%(days)s).")
+            % {
+                "people": ", ".join(p.get_full_name() or p.username for p in people),
+                "verb": _("is") if len(people) == 1 else _("are"),
+                "visit": clash.get_kind_display().lower()
+                + " "
+                + _("to %(city)s") % {"city": clash.host_city},
+                "days": _span(clash.starts_on, clash.ends_on),
+            },
+            "participants",
+        )
+    creating = visit is None
+    if visit is None:
+        visit = Visit(pairing=pairing)
+    else:
+        visit.sequence += 1
+    visit.kind, visit.starts_on, visit.ends_on, visit.agenda = kind, starts_on, ends_on, agenda
+    visit.save()
+    visit.participants.set(participants)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
+        target=visit,
+        city=pairing.implementing_city,
+    )
+    return visit
+
+
+# Visit reports ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingIn:
+    kind: str
+    text: str
+    key_factors: Sequence[int] = ()
+    """Key factor ids, of the scheme's toolkit."""
+
+
+@transaction.atomic
+def save_report(
+    *, visit: Visit, summary: str, findings: Sequence[FindingIn], by: Any
+) -> VisitReport:
+    """Write the report of `visit` (its findings replace the earlier ones).
+
+    A published report is final: refused."""
+    report, created = VisitReport.objects.select_for_update().get_or_create(
+        visit=visit, defaults={"author": by if getattr(by, "is_authenticated", False) else None}
+    )
+    if report.is_published:
+        raise MentoringError(_("This report is published and can no longer be changed."))
+    toolkit = toolkit_of(visit.pairing.scheme)
+    known = set(
+        KeyFactor.objects.filter(toolkit=toolkit).values_list("pk", flat=True) if toolkit else []
+    )
+    for number, finding in enumerate(findings, start=1):
+        if finding.kind not in Finding.Kind.values:
+            raise MentoringError(
+                _("Finding %(number)s: choose strength, barrier, challenge or recommended action.")
+                % {"number": number},
+                "findings",
+            )
+        if not finding.text.strip():
+            raise MentoringError(
+                _("Finding %(number)s has no text.") % {"number": number}, "findings"
+            )
+        unknown = set(finding.key_factors) - known
+        if unknown:
+            raise MentoringError(
+                _("Finding %(number)s names a key factor that is not in the scheme's toolkit.")
+                % {"number": number},
+                "findings",
+            )
+    report.summary = summary
+    report.save()
+    report.findings.all().delete()
+    for position, finding in enumerate(findings):
+        made = Finding.objects.create(
+            report=report, kind=finding.kind, text=finding.text.strip(), position=position
+        )
+        made.key_factors.set(finding.key_factors)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+        target=report,
+        city=visit.pairing.implementing_city,
+    )
+    return report
+
+
+@transaction.atomic
+def publish_report(*, report: VisitReport, by: Any) -> None:
+    if report.is_published:
+        raise MentoringError(_("This report is already published."))
+    if not report.findings.exists():
+        raise MentoringError(_("Record at least one finding before publishing the report."))
+    report.status = VisitReport.Status.PUBLISHED
+    report.published_at = timezone.now()
+    report.save(update_fields=["status", "published_at", "updated_at"])
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=report,
+        city=report.visit.pairing.implementing_city,
+        changes={"status": ["draft", "published"]},
+    )
+
+
+# Workload -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_work(
+    *,
+    programme: Programme,
+    city: City,
+    activity: str,
+    worked_on: datetime.date,
+    days: Decimal,
+    note: str = "",
+    by: Any,
+) -> WorkLog:
+    """Record days an officer of `city` spent on `programme`."""
+    if activity not in WorkLog.Activity.values:
+        raise MentoringError(_("Choose an activity."), "activity")
+    if days is None or not days.is_finite() or days <= 0:
+        raise MentoringError(_("Days must be more than 0, e.g. 0.5 for half a day."), "days")
+    if days > 366:
+        raise MentoringError(_("One entry cannot have more than 366 days."), "days")
+    if not ProgrammeCity.objects.filter(programme=programme, city=city).exists():
+        raise MentoringError(
+            _("%(city)s is not a partner city of %(programme)s.")
+            % {"city": city, "programme": programme}
+        )
+    try:
+        entry = WorkLog.objects.create(
+            programme=programme,
+            city=city,
+            officer=by,
+            activity=activity,
+            worked_on=worked_on,
+            days=days,
+            note=note,
+        )
+    except IntegrityError:  # pragma: no cover - the checks above keep to the constraints
+        raise MentoringError(_("These days could not be recorded.")) from None
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=entry, city=city)
+    return entry
