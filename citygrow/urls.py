@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("citygrow.practices.urls")),
     path("", include("citygrow.people.urls")),
     path("", include("citygrow.assessments.urls")),
+    path("", include("citygrow.mentoring.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
