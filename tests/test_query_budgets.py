@@ -70,3 +70,65 @@ def test_the_query_count_is_within_budget_and_does_not_grow(client, seeded, url,
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large) <= budget, [q["sql"] for q in large.captured_queries]
+
+
+def grow_people_and_their_records(people: dict, count: int, start: int = 0) -> None:
+    """`count` more of everything the account, coordination and assessment list pages show."""
+    from datetime import date
+
+    from citygrow.assessments.models import Assessment
+    from citygrow.catalogue.models import Toolkit
+    from citygrow.people.models import Invitation, Role, User
+    from citygrow.people.services import create_token, invite
+
+    cora, olga = people["coordinator"], people["officer"]
+    athens = City.objects.get(name="Athens")
+    toolkit = Toolkit.objects.get(theme__code="C")
+    for n in range(start, start + count):
+        user = User.objects.create_user(f"person{n}", email=f"p{n}@example.org")
+        Role.objects.create(user=user, kind="officer", city=athens)
+        invite(
+            email=f"new{n}@example.org",
+            kind="officer",
+            city=athens,
+            by=cora,
+            accept_url=lambda token: f"/accounts/invitation/{token}/",
+        )
+        create_token(user=olga, name=f"token {n}", scope="read")
+        Assessment.objects.create(
+            city=athens,
+            toolkit=toolkit,
+            title=f"Round {n}",
+            assessed_on=date(2000 + n, 1, 1),
+            status=Assessment.Status.PUBLISHED,
+        )
+    assert Invitation.objects.count() >= count
+
+
+SIGNED_IN_PAGES = [
+    ("officer", "/accounts/", 10),
+    ("coordinator", "/coordination/invitations/", 10),
+    ("coordinator", "/coordination/people/", 8),
+    ("coordinator", "officer_page", 8),
+    ("coordinator", "/coordination/audit/", 9),
+    ("coordinator", "/coordination/audit/?city=athens&person=cora", 11),
+    ("coordinator", "/coordination/mentions/?text=Munich", 7),
+    ("anonymous", "/assessments/", 2),
+    ("officer", "/assessments/", 7),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "budget"), SIGNED_IN_PAGES)
+def test_signed_in_pages_keep_to_their_budget(client, people, who, url, budget):
+    if who != "anonymous":
+        client.force_login(people[who])
+    if url == "officer_page":
+        url = f"/coordination/people/{people['officer'].pk}/"
+    grow_people_and_their_records(people, 1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    grow_people_and_their_records(people, 10, start=1)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    assert len(large) <= budget, [q["sql"] for q in large.captured_queries]

@@ -164,11 +164,18 @@ class AuditFilterForm(forms.Form):
         empty_label=_("All cities"),
         error_messages={"invalid_choice": _("There is no such city.")},
     )
-    person = forms.ModelChoiceField(
+    # A text field, not a list of every account: the list would grow with the users.
+    person = forms.CharField(
         label=_("Person"),
-        queryset=User.objects.all(),
-        to_field_name="username",
         required=False,
-        empty_label=_("Everybody"),
-        error_messages={"invalid_choice": _("There is no such person.")},
+        help_text=_("A user name; leave empty for everybody."),
     )
+
+    def clean_person(self) -> User | None:
+        username = self.cleaned_data["person"].strip()
+        if not username:
+            return None
+        person = User.objects.filter(username__iexact=username[:200]).first()
+        if person is None:
+            raise forms.ValidationError(_("There is no such person."))
+        return person
