@@ -1,17 +1,24 @@
 """What an assessment means beside others: the change since the city's previous assessment, the
 network's and similar cities' means, and, for each gap, what to learn from whom.
 
-Everything is computed for all the assessments it needs in a fixed number of queries.
+Everything is computed for all the assessments it needs in a fixed number of queries. The
+network is each other city's latest published assessment, selected in the database; their key
+factor scores are read from `PublishedScore` (stored at publication: a published assessment is
+frozen) rather than recomputed from their answers at every request.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from citygrow.assessments import scoring
-from citygrow.assessments.models import Answer, Assessment, FactorNote
+from citygrow.assessments.models import Answer, Assessment, FactorNote, PublishedScore
 from citygrow.assessments.sheet import Sheet
 from citygrow.catalogue.models import GuideQuestion
 from citygrow.people.models import City
@@ -21,6 +28,19 @@ from citygrow.practices.models import Practice
 MENTOR_THRESHOLD = 75.0
 #: How many practices and mentors are suggested per gap.
 SUGGESTIONS = 5
+
+#: The answer counts a PublishedScore keeps, by answer (None: not answered yet).
+_COUNTED: dict[str, scoring.Answer | None] = {
+    "yes": scoring.Answer.YES,
+    "partly": scoring.Answer.PARTLY,
+    "no": scoring.Answer.NO,
+    "dont_know": scoring.Answer.DONT_KNOW,
+    "not_applicable": scoring.Answer.NOT_APPLICABLE,
+    "unanswered": None,
+}
+
+#: (question id, key factor position) of a toolkit's guide questions, in order.
+Questions = Sequence[tuple[int, int]]
 
 
 @dataclass
@@ -44,17 +64,63 @@ class Insights:
     mentors: dict[int, list[Mentor]] = field(default_factory=dict)
 
 
-def results_of(assessments: Iterable[Assessment], toolkit_id: int) -> dict[int, scoring.Result]:
-    """The scoring result of each assessment (all on toolkit `toolkit_id`), by assessment id."""
-    assessments = list(assessments)
-    if not assessments:
-        return {}
-    ids = [a.pk for a in assessments]
-    questions = list(
+def toolkit_questions(toolkit_id: int) -> list[tuple[int, int]]:
+    """(question id, key factor position) of the toolkit's guide questions, in order."""
+    return list(
         GuideQuestion.objects.filter(key_factor__toolkit=toolkit_id)
         .order_by("key_factor__position", "position")
         .values_list("pk", "key_factor__position")
     )
+
+
+def questions_per_factor(questions: Questions) -> dict[int, list[int]]:
+    """Question ids by key factor position, both in order: what an assessment is scored on."""
+    by_factor: dict[int, list[int]] = defaultdict(list)
+    for question_id, position in questions:
+        by_factor[position].append(question_id)
+    return dict(by_factor)
+
+
+def factor_inputs(
+    by_factor: Mapping[int, Sequence[int]], given: Mapping[int, str], targets: Mapping[int, int]
+) -> list[scoring.FactorInput]:
+    """What `scoring.score` takes, from an assessment's answers (value by question id) and
+    targets (by key factor position). Pure, so that the data migration uses it too."""
+    return [
+        scoring.FactorInput(
+            key=position,
+            answers=[scoring.Answer(given[q]) if q in given else None for q in question_ids],
+            target=float(targets.get(position, 100)),
+        )
+        for position, question_ids in by_factor.items()
+    ]
+
+
+def score_rows(inputs: Mapping[int, Sequence[scoring.FactorInput]]) -> list[dict[str, object]]:
+    """The PublishedScore field values of each assessment (inputs by assessment id). Pure."""
+    rows: list[dict[str, object]] = []
+    for assessment_id, factors in inputs.items():
+        result = scoring.score(factors)
+        for factor, scored in zip(factors, result.factors, strict=True):
+            counts = Counter(factor.answers)
+            rows.append(
+                {
+                    "assessment_id": assessment_id,
+                    "position": factor.key,
+                    "score": scored.score,
+                    "target": int(factor.target),
+                    **{name: counts[answer] for name, answer in _COUNTED.items()},
+                }
+            )
+    return rows
+
+
+def _computed_inputs(
+    ids: Sequence[int], by_factor: Mapping[int, Sequence[int]]
+) -> dict[int, list[scoring.FactorInput]]:
+    """Each assessment's inputs from its answers and targets (two queries)."""
+    if not ids:
+        return {}
     answers: dict[int, dict[int, str]] = defaultdict(dict)
     for assessment_id, question_id, value in Answer.objects.filter(assessment__in=ids).values_list(
         "assessment_id", "question_id", "value"
@@ -65,30 +131,165 @@ def results_of(assessments: Iterable[Assessment], toolkit_id: int) -> dict[int, 
         assessment__in=ids
     ).values_list("assessment_id", "key_factor__position", "target"):
         targets[assessment_id][position] = target
-    by_factor: dict[int, list[int]] = defaultdict(list)
-    for question_id, position in questions:
-        by_factor[position].append(question_id)
-    results = {}
-    for assessment_id in ids:
-        given = answers[assessment_id]
-        results[assessment_id] = scoring.score(
-            [
-                scoring.FactorInput(
-                    key=position,
-                    answers=[
-                        scoring.Answer(given[q]) if q in given else None for q in question_ids
-                    ],
-                    target=float(targets[assessment_id].get(position, 100)),
-                )
-                for position, question_ids in by_factor.items()
-            ]
+    return {pk: factor_inputs(by_factor, answers[pk], targets[pk]) for pk in ids}
+
+
+def _stored_inputs(
+    ids: Sequence[int], by_factor: Mapping[int, Sequence[int]]
+) -> dict[int, list[scoring.FactorInput]]:
+    """The inputs of the published assessments among `ids` whose stored scores match the
+    toolkit's questions (one query): answers rebuilt from the stored counts, which is all
+    `scoring.score` depends on. Others are left out, to be scored from their answers."""
+    if not ids:
+        return {}
+    stored: dict[int, dict[int, tuple[int, list[int]]]] = defaultdict(dict)
+    for assessment_id, position, target, *counts in PublishedScore.objects.filter(
+        assessment__in=ids
+    ).values_list("assessment_id", "position", "target", *_COUNTED):
+        stored[assessment_id][position] = (target, counts)
+    sizes = {position: len(question_ids) for position, question_ids in by_factor.items()}
+    inputs = {}
+    for assessment_id, factors in stored.items():
+        if factors.keys() != sizes.keys() or any(
+            sum(counts) != sizes[position] for position, (_target, counts) in factors.items()
+        ):
+            continue
+        inputs[assessment_id] = [
+            scoring.FactorInput(
+                key=position,
+                answers=[
+                    answer
+                    for answer, count in zip(_COUNTED.values(), factors[position][1], strict=True)
+                    for _ in range(count)
+                ],
+                target=float(factors[position][0]),
+            )
+            for position in by_factor
+        ]
+    return inputs
+
+
+def _results(
+    assessments: Sequence[Assessment], by_factor: Mapping[int, Sequence[int]]
+) -> dict[int, scoring.Result]:
+    ids = [a.pk for a in assessments]
+    published = [a.pk for a in assessments if a.status == Assessment.Status.PUBLISHED]
+    inputs = _stored_inputs(published, by_factor)
+    inputs.update(_computed_inputs([pk for pk in ids if pk not in inputs], by_factor))
+    return {pk: scoring.score(inputs[pk]) for pk in ids}
+
+
+def results_of(assessments: Iterable[Assessment], toolkit_id: int) -> dict[int, scoring.Result]:
+    """The scoring result of each assessment (all on toolkit `toolkit_id`), by assessment id.
+
+    Published assessments are rebuilt from their stored scores when they have them; the others
+    are scored from their answers. The results are the same either way.
+    """
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    return _results(assessments, questions_per_factor(toolkit_questions(toolkit_id)))
+
+
+def store_published_scores(assessments: Iterable[Assessment]) -> int:
+    """Store the key factor scores of published assessments (replacing any stored before).
+
+    Called in the transaction that publishes them (services.publish, generate_data, seed):
+    from then on they are frozen, so the scores stay true. Returns the rows written.
+    """
+    by_toolkit: dict[int, list[int]] = defaultdict(list)
+    for assessment in assessments:
+        by_toolkit[assessment.toolkit_id].append(assessment.pk)
+    rows = []
+    for toolkit_id, ids in by_toolkit.items():
+        by_factor = questions_per_factor(toolkit_questions(toolkit_id))
+        rows += score_rows(_computed_inputs(ids, by_factor))
+    ids = [pk for group in by_toolkit.values() for pk in group]
+    PublishedScore.objects.filter(assessment__in=ids).delete()
+    PublishedScore.objects.bulk_create((PublishedScore(**row) for row in rows), batch_size=1000)
+    return len(rows)
+
+
+def latest_published(toolkit_id: int, *, other_than_city: int) -> QuerySet[Assessment]:
+    """Each other city's latest published assessment on the edition, chosen in the database
+    (a window function, on SQLite as on PostgreSQL): the network a report compares with."""
+    return (
+        Assessment.objects.published()
+        .filter(toolkit=toolkit_id)
+        .exclude(city=other_than_city)
+        .annotate(
+            round_rank=Window(
+                RowNumber(),
+                partition_by=[F("city")],
+                order_by=[F("assessed_on").desc(), F("pk").desc()],
+            )
         )
-    return results
+        .filter(round_rank=1)
+    )
+
+
+def _network_scores(
+    latest: QuerySet[Assessment], ids: Sequence[int], by_factor: Mapping[int, Sequence[int]]
+) -> dict[int, dict[int, float | None]]:
+    """Key factor scores by position of each of the `latest` assessments (ids): stored ones in
+    one query, and any without (valid) stored scores scored from their answers."""
+    sizes = {position: len(question_ids) for position, question_ids in by_factor.items()}
+    stored: dict[int, dict[int, float | None]] = defaultdict(dict)
+    invalid = set()
+    counted = F("yes") + F("partly") + F("no") + F("dont_know") + F("not_applicable")
+    for assessment_id, position, score, questions in (
+        PublishedScore.objects.filter(assessment__in=latest.values("pk"))
+        .annotate(questions=counted + F("unanswered"))
+        .values_list("assessment_id", "position", "score", "questions")
+    ):
+        if sizes.get(position) != questions:
+            invalid.add(assessment_id)
+        stored[assessment_id][position] = score
+    scores = {
+        pk: factors
+        for pk, factors in stored.items()
+        if pk not in invalid and factors.keys() == sizes.keys()
+    }
+    missing = [pk for pk in ids if pk not in scores]
+    for pk, inputs in _computed_inputs(missing, by_factor).items():
+        scores[pk] = {f.key: f.score for f in scoring.score(inputs).factors}
+    return scores
+
+
+def exact_mean(values: Sequence[float]) -> float | None:
+    """The mean of `values` computed exactly and rounded once, as `scoring.mean_scores` does,
+    but in integers: a float is an integer over a power of two, so all share the largest
+    denominator. None when there are no values."""
+    if not values:
+        return None
+    ratios = [value.as_integer_ratio() for value in values]
+    denominator = max(d for _n, d in ratios)
+    total = sum(n * (denominator // d) for n, d in ratios)
+    return float(Fraction(total, denominator * len(values)))
+
+
+def mean_of(
+    scores: Sequence[Mapping[int, float | None]], positions: Iterable[int]
+) -> dict[int, float | None]:
+    """`scoring.mean_scores` over key factor scores by position: None where none scores, and
+    nothing when there is no assessment."""
+    if not scores:
+        return {}
+    return {
+        position: exact_mean([s[position] for s in scores if s[position] is not None])
+        for position in positions
+    }
 
 
 def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
     insights = Insights()
     city = assessment.city
+    # What the toolkit's assessments are scored on, from the sheet (loaded in this order).
+    by_factor = {
+        row.key_factor.position: [q.question.pk for q in row.questions]
+        for row in sheet.factors
+        if row.questions
+    }
     # The city's previous assessment on the same toolkit edition.
     previous = (
         Assessment.objects.filter(
@@ -98,50 +299,53 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
         .order_by("-assessed_on", "-pk")
         .first()
     )
-    published = list(
-        Assessment.objects.published()
-        .filter(toolkit=assessment.toolkit_id)
-        .exclude(pk=assessment.pk)
-        .select_related("city")
-        .order_by("city__name", "-assessed_on")
-    )
-    # The network: each other city's latest published assessment on this edition.
-    latest: dict[int, Assessment] = {}
-    for other in published:
-        if other.city_id != city.pk and other.city_id not in latest:
-            latest[other.city_id] = other
-    pool = list(latest.values()) + ([previous] if previous is not None else [])
-    results = results_of(pool, assessment.toolkit_id)
     if previous is not None:
         insights.previous = previous
-        previous_result = results[previous.pk]
+        previous_result = _results([previous], by_factor)[previous.pk]
         insights.previous_scores = {f.key: f.score for f in previous_result.factors}
         insights.change = scoring.change(previous_result, sheet.result)
-    network = [results[a.pk] for a in latest.values()]
-    insights.network_mean = scoring.mean_scores(network)
+    # The network: each other city's latest published assessment on this edition.
+    latest = latest_published(assessment.toolkit_id, other_than_city=city.pk)
+    network = list(
+        latest.order_by("city__name", "city_id").values_list(
+            "pk", "city_id", "city__name", "city__population", "city__foreign_born_share"
+        )
+    )
+    scores = _network_scores(latest, [row[0] for row in network], by_factor)
+    insights.network_mean = mean_of([scores[row[0]] for row in network], by_factor)
     insights.network_count = len(network)
     # Similar cities: the same population band and band of residents born abroad.
     bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
     insights.similar_bands = bands
     if None not in bands:
         similar = [
-            results[a.pk]
-            for a in latest.values()
-            if (
-                scoring.population_band(a.city.population),
-                scoring.share_band(a.city.foreign_born_share),
-            )
-            == bands
+            scores[pk]
+            for pk, _city_id, _name, population, share in network
+            if (scoring.population_band(population), scoring.share_band(share)) == bands
         ]
-        insights.similar_mean = scoring.mean_scores(similar)
+        insights.similar_mean = mean_of(similar, by_factor)
         insights.similar_count = len(similar)
     # For each gap: mentors (cities scoring high on it), and practices, best first.
-    scores_by_city: dict[int, dict[int, tuple[float, Assessment]]] = defaultdict(dict)
-    for a in latest.values():
-        for factor in results[a.pk].factors:
-            if factor.score is not None:
-                scores_by_city[factor.key][a.city_id] = (factor.score, a)
     gap_rows = [sheet.factor_by_position(gap.key) for gap in sheet.result.gaps]
+    positions = [row.key_factor.position for row in gap_rows]
+    # Per gap: (score, city name, assessment id) of the cities scoring at least the threshold,
+    # best first (sorted() is stable: equal names keep the network's order).
+    chosen = {
+        position: sorted(
+            (
+                (score, name, pk)
+                for pk, _city_id, name, _population, _share in network
+                if (score := scores[pk].get(position)) is not None and score >= MENTOR_THRESHOLD
+            ),
+            key=lambda row: (-row[0], row[1]),
+        )[:SUGGESTIONS]
+        for position in positions
+    }
+    mentors = Assessment.objects.filter(
+        pk__in={pk for rows in chosen.values() for _score, _name, pk in rows}
+    ).select_related("city")
+    found = {a.pk: a for a in mentors} if any(chosen.values()) else {}
+    city_scores = {city_id: scores[pk] for pk, city_id, *_rest in network}
     practices = defaultdict(list)
     for practice in (
         Practice.objects.filter(key_factor__in=[row.key_factor for row in gap_rows])
@@ -149,19 +353,18 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
         .order_by("position", "pk")
     ):
         practices[practice.key_factor.position].append(practice)
-    for row in gap_rows:
-        position = row.key_factor.position
-        high = scores_by_city.get(position, {})
-        insights.mentors[position] = sorted(
-            (
-                Mentor(city=a.city, score=score, assessment=a)
-                for city_id, (score, a) in high.items()
-                if score >= MENTOR_THRESHOLD
-            ),
-            key=lambda mentor: (-mentor.score, mentor.city.name),
-        )[:SUGGESTIONS]
+    for position in positions:
+        insights.mentors[position] = [
+            Mentor(city=found[pk].city, score=score, assessment=found[pk])
+            for score, _name, pk in chosen[position]
+        ]
+
+        def city_score(practice: Practice, position: int = position) -> float:
+            score = city_scores.get(practice.city_id, {}).get(position)
+            return -1.0 if score is None else score
+
         insights.practices[position] = sorted(
             (p for p in practices[position] if p.city_id != city.pk),
-            key=lambda p: -(high.get(p.city_id, (-1.0, None))[0]),
+            key=lambda p: -city_score(p),
         )[:SUGGESTIONS]
     return insights

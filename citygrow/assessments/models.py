@@ -200,3 +200,40 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class PublishedScore(models.Model):
+    """One key factor's score in a published assessment, stored when it is published.
+
+    A published assessment is frozen (services refuse every change to it), so its scores never
+    change: the report reads the network's scores here instead of scoring thousands of
+    assessments per request (docs/performance.md). The counts per answer let
+    `insights.results_of` rebuild the exact `scoring.Result`; a row whose counts no longer match
+    the toolkit's questions is ignored and the assessment scored from its answers.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="published_scores"
+    )
+    position = models.PositiveSmallIntegerField(_("key factor"))
+    score = models.FloatField(_("score"), null=True, blank=True)
+    target = models.PositiveSmallIntegerField(_("target score"), default=100)
+    yes = models.PositiveSmallIntegerField(default=0)
+    partly = models.PositiveSmallIntegerField(default=0)
+    no = models.PositiveSmallIntegerField(default=0)
+    dont_know = models.PositiveSmallIntegerField(default=0)
+    not_applicable = models.PositiveSmallIntegerField(default=0)
+    unanswered = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "position"]
+        verbose_name = _("published key factor score")
+        verbose_name_plural = _("published key factor scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "position"], name="one_published_score_per_key_factor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.position}: {self.score}"

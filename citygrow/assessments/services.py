@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citygrow.assessments.insights import store_published_scores
 from citygrow.assessments.models import Answer, Assessment, Comment, ContextNote, FactorNote
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Toolkit
 from citygrow.people import audit
@@ -279,10 +280,12 @@ def mark_reviewed(*, assessment: Assessment, by: Any) -> None:
 
 @transaction.atomic
 def publish(*, assessment: Assessment, by: Any) -> None:
-    """Publish a reviewed assessment: from now on it is public and frozen."""
+    """Publish a reviewed assessment: from now on it is public and frozen, so its key factor
+    scores are stored with it (insights reads them instead of scoring it again)."""
     if assessment.status != Assessment.Status.REVIEWED:
         raise AssessmentError(_("Only a reviewed assessment can be published."))
     _transition(assessment, to=Assessment.Status.PUBLISHED, by=by, published_at=timezone.now())
+    store_published_scores([assessment])
 
 
 @transaction.atomic

@@ -1,11 +1,16 @@
 """Assessment pages: the list, starting one, answering, the report, and the workflow."""
 
 import csv
+import functools
+import hashlib
 import io
+import tomllib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -411,10 +416,49 @@ def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         },
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    base_url = request.build_absolute_uri("/")
+    key = _pdf_cache_key(assessment, html, base_url)
+    pdf = cache.get(key) if key else None
+    if pdf is None:
+        pdf = HTML(string=html, base_url=base_url).write_pdf()
+        if key:
+            cache.set(key, pdf, PDF_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(assessment)}.pdf"'
     return response
+
+
+#: How long a published report's PDF is kept in the cache.
+PDF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+@functools.cache
+def _app_version() -> str:
+    """The project's version (pyproject.toml) and WeasyPrint's: a new release renders anew."""
+    import weasyprint
+
+    try:
+        with (settings.BASE_DIR / "pyproject.toml").open("rb") as file:
+            version = str(tomllib.load(file)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        version = "unknown"
+    return f"{version}/{weasyprint.__version__}"
+
+
+def _pdf_cache_key(assessment: Assessment, html: str, base_url: str) -> str | None:
+    """The cache key of a published assessment's PDF; None for any other (drafts change).
+
+    The assessment is frozen once published, but its report also shows the network, similar
+    cities, mentors and practices, the previous round and the reader's language and (for the
+    city's team) the review's comments, which can change: the key includes a digest of the
+    HTML the PDF is made from, so the PDF is made again exactly when its content changes.
+    Rendering the HTML is cheap; WeasyPrint's layout is what the cache saves (over a second).
+    """
+    if not assessment.is_published or assessment.published_at is None:
+        return None
+    digest = hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    published = assessment.published_at.isoformat()
+    return f"assessment-pdf:{assessment.pk}:{published}:{_app_version()}:{digest}"
 
 
 def _filename(assessment: Assessment) -> str:

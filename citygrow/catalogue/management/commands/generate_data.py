@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from citygrow.assessments.insights import store_published_scores
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, Toolkit
 from citygrow.people.models import City, Country
@@ -137,7 +138,8 @@ def generate_assessments(
     round based on the one before, with an answer to every guide question.
 
     Creates only the missing rounds, `batch` cities per transaction (an interrupted run leaves
-    no assessment without its answers). Returns how many assessments and answers it created.
+    no assessment without its answers or its stored scores). Returns how many assessments and
+    answers it created.
     """
     questions = {
         toolkit.pk: list(
@@ -182,6 +184,8 @@ def generate_assessments(
                     )
                 ]
                 Answer.objects.bulk_create(answers, batch_size=2000)
+                # Published, hence frozen: their scores are stored with them, as on publishing.
+                store_published_scores(new)
                 made_assessments += len(new)
                 made_answers += len(answers)
     return made_assessments, made_answers
