@@ -24,6 +24,20 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/assessments",
         "/api/v1/assessments/{assessment_id}",
         "/api/v1/assessments/{assessment_id}/answers/{question_id}",
+        # mentoring (citygrow.api.mentoring; tests/test_api_mentoring.py)
+        "/api/v1/programmes",
+        "/api/v1/programmes/{slug}",
+        "/api/v1/programmes/{slug}/schemes/{code}",
+        "/api/v1/programmes/{slug}/schemes/{code}/members",
+        "/api/v1/programmes/{slug}/schemes/{code}/proposal",
+        "/api/v1/programmes/{slug}/schemes/{code}/pairings",
+        "/api/v1/pairings/{pairing_id}",
+        "/api/v1/pairings/{pairing_id}/visits",
+        "/api/v1/visits/{visit_id}",
+        "/api/v1/visits/{visit_id}/report",
+        "/api/v1/visits/{visit_id}/report/publish",
+        "/api/v1/programmes/{slug}/workload/{city}",
+        "/api/v1/programmes/{slug}/workload/{city}/logs",
     }
 
 

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.mentoring.models import Pairing, Visit, VisitReport
 from citygrow.people.models import City
 from citygrow.people.services import create_token
 from citygrow.practices.models import Practice
@@ -74,11 +75,21 @@ def known(people, in_test_transaction) -> dict[str, list]:
         Answer(assessment=published, question=q, value="yes") for q in questions
     )
     Answer.objects.create(assessment=draft, question=questions[0], value="no", version=2)
+    # Mentoring: the people fixture's programme and pairings, a visit with a draft report.
+    pairings = list(Pairing.objects.values_list("pk", flat=True))
+    visit = Visit.objects.create(
+        pairing_id=pairings[0], kind="study", starts_on=date(2017, 5, 2), ends_on=date(2017, 5, 4)
+    )
+    VisitReport.objects.create(visit=visit, summary="Draft")
+    cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],
         "year": [2018],
         "practice_id": list(Practice.objects.values_list("pk", flat=True)),
-        "slug": list(City.objects.values_list("slug", flat=True)),
+        "slug": [*cities, "test-programme"],  # a city's, or the programme's
+        "city": cities,
+        "pairing_id": pairings,
+        "visit_id": [visit.pk],
         "assessment_id": [draft.pk, published.pk],
         "question_id": [q.pk for q in questions[:3]],
         "value": list(Answer.Value.values),

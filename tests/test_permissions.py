@@ -7,7 +7,11 @@ a public object and on a private one:
 - toolkits: the published toolkit C, and toolkit A turned into a draft (seen by staff,
   coordinators and the facilitators of its theme);
 - assessments: Athens's published assessment on C, and its draft on A (seen by Athens's
-  officers, its mentors on A, A's facilitators and coordinators).
+  officers, its mentors on A, A's facilitators and coordinators);
+- visits of the Munich → Athens pairing: one whose report is published, one whose report is a
+  draft (seen by the same people as the draft assessment).
+Programmes, schemes and workloads are the same in both columns: "Test programme", its scheme A
+and Athens's workload in it.
 A private object does not exist (404, never 403) for anyone else.
 
 A route without an entry here fails `test_every_route_has_a_matrix_entry`.
@@ -21,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.mentoring.models import Finding, Pairing, SchemeCity, Visit, VisitReport
 from citygrow.people.models import City
 from citygrow.practices.models import Practice
 
@@ -75,6 +80,24 @@ def assessment_page() -> dict[str, tuple[int, int]]:
     result = {role: (OK, HIDDEN) for role in ROLES}
     for role in ("officer", "mentor", "facilitator", "coordinator"):
         result[role] = (OK, OK)
+    return result
+
+
+def planners() -> dict[str, tuple[int, int]]:
+    """Visits are planned by coordinators and the facilitators of the pairing's theme."""
+    return {**coordinators(), "facilitator": (OK, OK)}
+
+
+def athens_work() -> dict[str, tuple[int, int]]:
+    """Athens's workload: its officers and coordinators."""
+    return {**coordinators(), "officer": (OK, OK)}
+
+
+def report_writers() -> dict[str, tuple[int, int]]:
+    """A published report is final; a draft is written by the facilitators and coordinators."""
+    result = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
+    result["anonymous"] = (REDIRECT, REDIRECT)
+    result["facilitator"] = result["coordinator"] = (FORBIDDEN, OK)
     return result
 
 
@@ -140,6 +163,31 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "assessments:context_save": everyone(NOT_ALLOWED),
     "assessments:comment_add": everyone(NOT_ALLOWED),
     "assessments:transition": everyone(NOT_ALLOWED),
+    # Mentoring
+    "mentoring:programmes": everyone(OK),
+    "mentoring:programme": everyone(OK),
+    "mentoring:programme_create": coordinators(),
+    "mentoring:programme_edit": coordinators(),
+    "mentoring:event_create": coordinators(),
+    "mentoring:scheme_create": coordinators(),
+    "mentoring:scheme": everyone(OK),
+    "mentoring:scheme_edit": coordinators(),
+    "mentoring:member_add": everyone(NOT_ALLOWED),  # POST only
+    "mentoring:member_remove": everyone(NOT_ALLOWED),
+    "mentoring:proposal": coordinators(),
+    "mentoring:pairing_remove": everyone(NOT_ALLOWED),
+    "mentoring:visit_create": planners(),
+    "mentoring:visit": everyone(OK),
+    "mentoring:visit_edit": planners(),
+    "mentoring:visit_ics": everyone(OK),
+    "mentoring:report_edit": report_writers(),
+    "mentoring:report_publish": everyone(NOT_ALLOWED),
+    "mentoring:city_calendar": everyone(OK),
+    "mentoring:workload_overview": coordinators(),
+    "mentoring:workload": athens_work(),
+    "mentoring:log_work": everyone(NOT_ALLOWED),
+    "mentoring:workload_rates": everyone(NOT_ALLOWED),
+    "mentoring:workload_export": athens_work(),
     # API
     "api:list_themes": everyone(OK),
     "api:list_toolkits": everyone(OK),
@@ -154,6 +202,22 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:me": signed_in(anonymous=UNAUTHORISED),
     "api:list_my_tokens": signed_in(anonymous=UNAUTHORISED),
     "api:revoke_my_token": everyone(NOT_ALLOWED),  # DELETE only
+    "api:list_programmes": everyone(OK),
+    "api:get_programme": everyone(OK),
+    "api:get_scheme": everyone(OK),
+    "api:add_scheme_member": everyone(NOT_ALLOWED),  # POST only
+    "api:propose_pairings": everyone(NOT_ALLOWED),
+    "api:accept_pairings": everyone(NOT_ALLOWED),
+    "api:delete_pairing": everyone(NOT_ALLOWED),  # DELETE only
+    "api:list_pairing_visits": everyone(OK),
+    "api:plan_visit": everyone(OK),  # its path's GET lists the visits
+    "api:get_visit": everyone(OK),
+    "api:change_visit": everyone(OK),  # its path's GET is the visit
+    "api:get_visit_report": assessment_page(),  # a draft report: the pairing's team
+    "api:save_visit_report": assessment_page(),
+    "api:publish_visit_report": everyone(NOT_ALLOWED),
+    "api:get_workload": {**everyone(HIDDEN), "officer": (OK, OK), "coordinator": (OK, OK)},
+    "api:log_work_days": everyone(NOT_ALLOWED),
     "api:openapi-json": everyone(OK),
     "api:openapi-view": everyone(OK),
     "api:api-root": everyone(HIDDEN),
@@ -185,7 +249,47 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     code, year = toolkit.theme.code, toolkit.year
     question = GuideQuestion.objects.filter(key_factor__toolkit=assessment.toolkit_id).first()
     key_factor = question.key_factor
+    visit = objects["visit"]
+    programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
+    athens = {"slug": "test-programme", "city": "athens"}
     return {
+        "mentoring:programme": programme,
+        "mentoring:programme_edit": programme,
+        "mentoring:event_create": programme,
+        "mentoring:scheme_create": programme,
+        "mentoring:scheme": scheme,
+        "mentoring:scheme_edit": scheme,
+        "mentoring:member_add": scheme,
+        "mentoring:member_remove": {**scheme, "pk": SchemeCity.objects.first().pk},
+        "mentoring:proposal": scheme,
+        "mentoring:pairing_remove": {"pk": visit.pairing_id},
+        "mentoring:visit_create": {"pk": visit.pairing_id},
+        "mentoring:visit": {"pk": visit.pk},
+        "mentoring:visit_edit": {"pk": visit.pk},
+        "mentoring:visit_ics": {"pk": visit.pk},
+        "mentoring:report_edit": {"pk": visit.pk},
+        "mentoring:report_publish": {"pk": visit.pk},
+        "mentoring:city_calendar": {"slug": "athens"},
+        "mentoring:workload_overview": programme,
+        "mentoring:workload": athens,
+        "mentoring:log_work": athens,
+        "mentoring:workload_rates": athens,
+        "mentoring:workload_export": {**athens, "fmt": "csv"},
+        "api:get_programme": programme,
+        "api:get_scheme": scheme,
+        "api:add_scheme_member": scheme,
+        "api:propose_pairings": scheme,
+        "api:accept_pairings": scheme,
+        "api:delete_pairing": {"pairing_id": visit.pairing_id},
+        "api:list_pairing_visits": {"pairing_id": visit.pairing_id},
+        "api:plan_visit": {"pairing_id": visit.pairing_id},
+        "api:get_visit": {"visit_id": visit.pk},
+        "api:change_visit": {"visit_id": visit.pk},
+        "api:get_visit_report": {"visit_id": visit.pk},
+        "api:save_visit_report": {"visit_id": visit.pk},
+        "api:publish_visit_report": {"visit_id": visit.pk},
+        "api:get_workload": athens,
+        "api:log_work_days": athens,
         "catalogue:theme": {"code": code},
         "catalogue:toolkit": {"code": code, "year": year},
         "catalogue:toolkit_pdf": {"code": code, "year": year},
@@ -234,9 +338,21 @@ def objects(people) -> tuple[dict, dict]:
     )
     Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
     toolkit_a.refresh_from_db()
+    pairing = Pairing.objects.get(implementing_city=athens)
+    visits = []
+    for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
+        visit = Visit.objects.create(
+            pairing=pairing,
+            kind="study",
+            starts_on=date(2017, month, 2),
+            ends_on=date(2017, month, 4),
+        )
+        report = VisitReport.objects.create(visit=visit, status=status, summary="Findings")
+        Finding.objects.create(report=report, kind="strength", text="A strength")
+        visits.append(visit)
     return (
-        {"toolkit": toolkit_c, "assessment": published},
-        {"toolkit": toolkit_a, "assessment": draft},
+        {"toolkit": toolkit_c, "assessment": published, "visit": visits[0]},
+        {"toolkit": toolkit_a, "assessment": draft, "visit": visits[1]},
     )
 
 

@@ -41,7 +41,7 @@ PAGES = [
     ("/practices/?q=Munich&country=DE", 9),
     ("munich_practice", 2),
     ("/cities/", 1),
-    ("/cities/munich/", 2),
+    ("/cities/munich/", 3),
     ("/api/v1/themes", 2),
     ("/api/v1/toolkits", 1),
     ("/api/v1/toolkits/A/2018", 8),

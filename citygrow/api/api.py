@@ -555,3 +555,6 @@ def save_answer(
     except assessment_services.AssessmentError as error:
         return Status(403, {"detail": str(error)})
     return _answer_out(question.key_factor.position, question, answer)
+
+
+api.add_router("", "citygrow.api.mentoring.router")  # programmes, schemes, pairings, visits

@@ -367,7 +367,7 @@ def save_visit(
     for clash in clashes:
         people = [p for p in clash.participants.all() if p.pk in wanted]
         raise MentoringError(
-            _("%(people)s already %(verb)s on the %(visit)s (%(days)s).")
+            _("%(people)s %(verb)s already on the %(visit)s (%(days)s).")
             % {
                 "people": ", ".join(p.get_full_name() or p.username for p in people),
                 "verb": _("is") if len(people) == 1 else _("are"),
@@ -515,3 +515,30 @@ def log_work(
         raise MentoringError(_("These days could not be recorded.")) from None
     audit.record(actor=by, action=AuditEntry.Action.CREATE, target=entry, city=city)
     return entry
+
+
+def workload_of(programme: Programme, city: City) -> tuple[Any, list[WorkLog]]:
+    """The workload of `city` in `programme` (mentoring.workload.Workload) and its work log
+    entries, newest first with their officers, in two queries.
+
+    Raises ProgrammeCity.DoesNotExist when the city is not a partner of the programme.
+    """
+    from citygrow.mentoring import workload
+
+    partner = ProgrammeCity.objects.only("day_rate", "co_financing").get(
+        programme=programme, city=city
+    )
+    entries = list(
+        WorkLog.objects.filter(programme=programme, city=city)
+        .select_related("officer")
+        .order_by("-worked_on", "-pk")
+    )
+    result = workload.compute(
+        planned_days=programme.planned_days,
+        day_rate=partner.day_rate,
+        co_financing=partner.co_financing,
+        budget=programme.budget,
+        entries=[workload.Entry(entry.activity, entry.days) for entry in entries],
+        activities=WorkLog.Activity.values,
+    )
+    return result, entries

@@ -1,13 +1,77 @@
 """Programme and scheme pages: the programme list and page, events, schemes, their cities and
-the pairing recommender."""
+the pairing recommender.
 
-from django.db.models import Count
+Programmes and schemes are public (mentoring.rules); coordinators (`mentoring.manage_programme`)
+set them up, decide the scheme's cities and pairings. Every write of several rows is in one
+transaction; refusals of the services (`MentoringError`) are shown as messages.
+"""
+
+import copy
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citygrow.mentoring.models import Programme
+from citygrow.mentoring import services
+from citygrow.mentoring.forms import EventForm, MemberForm, ProgrammeForm, ProposalForm, SchemeForm
+from citygrow.mentoring.models import (
+    Pairing,
+    Programme,
+    ProgrammeCity,
+    Scheme,
+    SchemeCity,
+    Visit,
+)
+from citygrow.people import audit
+from citygrow.people.models import AuditEntry, Organisation
+
+MANAGE = "mentoring.manage_programme"
+
+
+def coordinators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send anonymous visitors to log in; refuse (403) anybody who does not run programmes."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm(MANAGE):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _get_scheme(slug: str, code: str) -> Scheme:
+    return get_object_or_404(
+        Scheme.objects.select_related("programme", "theme", "facilitator", "toolkit__theme"),
+        programme__slug=slug,
+        theme__code=code,
+    )
+
+
+def _form_errors(form: Any) -> list[str]:
+    """A form's errors as sentences, for a message on the page the person returns to."""
+    return [
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+# Programmes ---------------------------------------------------------------------------------
 
 
 @require_safe
@@ -18,13 +82,395 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/programme_list.html", {"programmes": programmes})
 
 
-def _todo(*args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@require_safe
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's facts, events, partner cities with their roles, and schemes."""
+    programme = get_object_or_404(
+        Programme.objects.select_related("coordinator").prefetch_related(
+            "organisations",
+            "events",
+            Prefetch("partners", queryset=ProgrammeCity.objects.select_related("city__country")),
+            Prefetch(
+                "schemes",
+                queryset=Scheme.objects.select_related("theme", "facilitator")
+                .annotate(pairing_count=Count("pairings", distinct=True))
+                .prefetch_related(
+                    Prefetch("members", queryset=SchemeCity.objects.select_related("city"))
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    schemes = list(programme.schemes.all())
+    roles: dict[int, list[tuple[Scheme, SchemeCity]]] = defaultdict(list)
+    for scheme in schemes:
+        scheme.mentors = [m for m in scheme.members.all() if m.role == SchemeCity.Role.MENTOR]
+        scheme.implementing = [
+            m for m in scheme.members.all() if m.role == SchemeCity.Role.IMPLEMENTING
+        ]
+        for member in scheme.members.all():
+            roles[member.city_id].append((scheme, member))
+    partners = [
+        {"partner": partner, "city": partner.city, "roles": roles.get(partner.city_id, [])}
+        for partner in programme.partners.all()
+    ]
+    return render(
+        request,
+        "mentoring/programme_detail.html",
+        {
+            "programme": programme,
+            "partners": partners,
+            "schemes": schemes,
+            "can_manage": request.user.has_perm(MANAGE),
+        },
+    )
 
 
-programme_create = programme_detail = programme_edit = event_create = _todo
-scheme_create = scheme_detail = scheme_edit = member_add = member_remove = proposal = _todo
-pairing_remove = _todo
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def programme_create(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            programme = form.save()
+            audit.record(actor=request.user, action=AuditEntry.Action.CREATE, target=programme)
+        messages.success(request, _("Programme created."))
+        return redirect(programme)
+    return render(request, "mentoring/programme_form.html", {"form": form, "programme": None})
+
+
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    before = _programme_values(programme)
+    # The form changes its instance as it validates; the page keeps showing the stored name.
+    form = ProgrammeForm(request.POST or None, instance=copy.copy(programme))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            programme = form.save()
+            changes = audit.changes_between(before, _programme_values(programme))
+            if changes:
+                audit.record(
+                    actor=request.user,
+                    action=AuditEntry.Action.CHANGE,
+                    target=programme,
+                    changes=changes,
+                )
+        messages.success(request, _("Programme saved."))
+        return redirect(programme)
+    return render(request, "mentoring/programme_form.html", {"form": form, "programme": programme})
+
+
+def _programme_values(programme: Programme) -> dict[str, Any]:
+    values = audit.field_values(programme)
+    values["organisations"] = ", ".join(
+        sorted(programme.organisations.values_list("name", flat=True))
+    )
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.programme = programme
+        with transaction.atomic():
+            event = form.save()
+            audit.record(actor=request.user, action=AuditEntry.Action.CREATE, target=event)
+        messages.success(request, _("Event added."))
+        return redirect(f"{programme.get_absolute_url()}#events")
+    return render(request, "mentoring/event_form.html", {"form": form, "programme": programme})
+
+
+# Schemes ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def scheme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    form = SchemeForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        scheme = _save_scheme(request, form, AuditEntry.Action.CREATE, {})
+        if scheme is not None:
+            messages.success(request, _("Scheme created. Now add its cities."))
+            return redirect(scheme)
+    return render(
+        request,
+        "mentoring/scheme_form.html",
+        {"form": form, "programme": programme, "scheme": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def scheme_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scheme = _get_scheme(slug, code)
+    before = audit.field_values(scheme)
+    form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_scheme(request, form, AuditEntry.Action.CHANGE, before) is not None
+    ):
+        messages.success(request, _("Scheme saved."))
+        return redirect(scheme)
+    return render(
+        request,
+        "mentoring/scheme_form.html",
+        {"form": form, "programme": scheme.programme, "scheme": scheme},
+    )
+
+
+def _save_scheme(
+    request: HttpRequest, form: SchemeForm, action: str, before: dict[str, Any]
+) -> Scheme | None:
+    """Save the scheme and give its facilitating organisation the theme, in one transaction.
+
+    None (with a form error) when another coordinator made a scheme on the theme meanwhile."""
+    try:
+        with transaction.atomic():
+            scheme = form.save()
+            changes = audit.changes_between(before, audit.field_values(scheme)) if before else {}
+            if action == AuditEntry.Action.CREATE or changes:
+                audit.record(actor=request.user, action=action, target=scheme, changes=changes)
+            if scheme.facilitator is not None:
+                _give_theme(scheme.facilitator, scheme, request.user)
+    except IntegrityError:
+        form.add_error(None, _("This programme already has a scheme on this theme."))
+        return None
+    return scheme
+
+
+def _give_theme(organisation: Organisation, scheme: Scheme, by: Any) -> None:
+    """List the scheme's theme among those the organisation facilitates: that is what gives its
+    members the facilitator's access to the theme (people.access)."""
+    themes = sorted(organisation.themes.values_list("code", flat=True))
+    if scheme.theme.code in themes:
+        return
+    organisation.themes.add(scheme.theme)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=organisation,
+        changes={"themes": [", ".join(themes), ", ".join(sorted([*themes, scheme.theme.code]))]},
+    )
+
+
+@require_safe
+def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The scheme's facilitator, constraints and toolkit, its cities by role and its pairings
+    with their visits."""
+    scheme = _get_scheme(slug, code)
+    members = list(scheme.members.select_related("city__country"))
+    pairings = list(
+        scheme.pairings.select_related("mentor_city", "implementing_city")
+        .prefetch_related(Prefetch("visits", queryset=Visit.objects.order_by("starts_on", "pk")))
+        .order_by("mentor_city__name", "implementing_city__name")
+    )
+    user = request.user
+    for pairing in pairings:
+        pairing.can_plan = user.has_perm("mentoring.plan_visit", pairing)
+    can_manage = user.has_perm(MANAGE)
+    return render(
+        request,
+        "mentoring/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "toolkit": services.toolkit_of(scheme),
+            "mentors": [m for m in members if m.role == SchemeCity.Role.MENTOR],
+            "implementing": [m for m in members if m.role == SchemeCity.Role.IMPLEMENTING],
+            "pairings": pairings,
+            "can_manage": can_manage,
+            "member_form": MemberForm() if can_manage else None,
+        },
+    )
+
+
+@require_POST
+@coordinators_only
+def member_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scheme = _get_scheme(slug, code)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        for error in _form_errors(form):
+            messages.error(request, error)
+        return redirect(f"{scheme.get_absolute_url()}#members")
+    city, role = form.cleaned_data["city"], form.cleaned_data["role"]
+    try:
+        member = services.add_member(scheme=scheme, city=city, role=role, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(city)s added to the scheme as %(role)s.")
+            % {"city": city, "role": member.get_role_display().lower()},
+        )
+    return redirect(f"{scheme.get_absolute_url()}#members")
+
+
+@require_POST
+@coordinators_only
+def member_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    scheme = _get_scheme(slug, code)
+    member = get_object_or_404(SchemeCity.objects.select_related("city"), pk=pk, scheme=scheme)
+    try:
+        services.remove_member(member=member, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(city)s was taken out of the scheme.") % {"city": member.city}
+        )
+    return redirect(f"{scheme.get_absolute_url()}#members")
+
+
+@require_POST
+@coordinators_only
+def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_object_or_404(
+        Pairing.objects.select_related(
+            "scheme__programme", "scheme__theme", "mentor_city", "implementing_city"
+        ),
+        pk=pk,
+    )
+    scheme = pairing.scheme
+    try:
+        services.remove_pairing(pairing=pairing, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The pairing %(mentor)s → %(city)s was removed.")
+            % {"mentor": pairing.mentor_city, "city": pairing.implementing_city},
+        )
+    return redirect(f"{scheme.get_absolute_url()}#pairings")
+
+
+# The recommender ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@coordinators_only
+def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The recommender's proposal for the scheme's implementing cities without a mentor.
+
+    The coordinator accepts it (after changing any mentor, if they like) or rejects it; nothing
+    is paired until they accept."""
+    scheme = _get_scheme(slug, code)
+    if request.method == "POST" and request.POST.get("action") == "reject":
+        messages.info(request, _("The proposal was rejected; nothing was paired."))
+        return redirect(scheme)
+    result = services.propose(scheme)
+    members = sorted(result.cities.values(), key=lambda city: city.name)
+    roles = _roles(result)
+    paired = {pairing.implementing_city_id for pairing in result.paired}
+    mentors = [city for city in members if roles[city.pk] == SchemeCity.Role.MENTOR]
+    open_cities = [
+        city
+        for city in members
+        if roles[city.pk] == SchemeCity.Role.IMPLEMENTING and city.pk not in paired
+    ]
+    pairs = {pair.implementing: pair for pair in result.proposal.pairs} if result.proposal else {}
+    unpaired = {u.city: u for u in result.proposal.unpaired} if result.proposal else {}
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None,
+        cities=open_cities,
+        mentors=mentors,
+        proposed={city_id: pair.mentor for city_id, pair in pairs.items()},
+        full=_full_mentors(result),
+    )
+    status = 200
+    if request.method == "POST" and result.proposal is not None and mentors and open_cities:
+        if form.is_valid():
+            chosen = form.pairs()
+            if not chosen:
+                messages.info(request, _("No mentor was chosen; nothing was paired."))
+                return redirect(scheme)
+            try:
+                made = services.make_pairings(scheme=scheme, pairs=chosen, by=request.user)
+            except services.MentoringError as error:
+                messages.error(request, error.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d pairing was made.",
+                        "%(count)d pairings were made.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
+                )
+                return redirect(f"{scheme.get_absolute_url()}#pairings")
+        else:
+            for error in _form_errors(form):
+                messages.error(request, error)
+            status = 400
+    elif request.method == "POST":
+        messages.error(request, _("There is nothing to pair in this scheme now; see below why."))
+        status = 400
+    rows = [
+        {
+            "city": city,
+            "field": form[ProposalForm.field_name(city)],
+            "pair": pairs.get(city.pk),
+            "unpaired": unpaired.get(city.pk),
+            "assessment": result.assessments.get(city.pk),
+        }
+        for city in open_cities
+    ]
+    names = {city.pk: city.name for city in members}
+    return render(
+        request,
+        "mentoring/proposal.html",
+        {
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "result": result,
+            "form": form,
+            "rows": rows,
+            "mentors": mentors,
+            "cities": [
+                {
+                    "city": city,
+                    "role": SchemeCity.Role(roles[city.pk]).label,
+                    "assessment": result.assessments.get(city.pk),
+                }
+                for city in members
+            ],
+            "unpaired": [
+                {"name": names.get(u.city, u.city), "reason": u.reason}
+                for u in (result.proposal.unpaired if result.proposal else ())
+            ],
+            "has_implementing": any(
+                role == SchemeCity.Role.IMPLEMENTING for role in roles.values()
+            ),
+        },
+        status=status,
+    )
+
+
+def _full_mentors(result: services.SchemeProposal) -> set[int]:
+    """The mentor cities whose places the scheme's earlier pairings take."""
+    taken = Counter(pairing.mentor_city_id for pairing in result.paired)
+    return {city_id for city_id, count in taken.items() if count >= result.scheme.capacity}
+
+
+def _roles(result: services.SchemeProposal) -> dict[int, str]:
+    """Each scheme city's role, by city id, from the members `propose` read."""
+    return dict(
+        SchemeCity.objects.filter(scheme=result.scheme, city__in=list(result.cities)).values_list(
+            "city_id", "role"
+        )
+    )
+
 
 urlpatterns = [
     path("programmes/", programme_list, name="programmes"),

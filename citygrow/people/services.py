@@ -54,6 +54,7 @@ class _CitySpec(BaseModel):
     foreign_born_share: Annotated[Decimal, Field(ge=0, le=100, decimal_places=1)] | None = None
     charter_signatory: bool | None = None
     charter_signed_on: datetime.date | None = None
+    languages: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(, [a-z]{2})*$")] | None = None
 
 
 class _CitiesFile(BaseModel):

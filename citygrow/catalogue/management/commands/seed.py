@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -30,7 +31,8 @@ class Command(BaseCommand):
     help = (
         "Load the reference data shipped in data/: themes, cities and every toolkit, and "
         "rebuild the search index. Safe to run again: what is already there is left as it is. "
-        "With --demo, also create the demo people, organisations and pairing (development only)."
+        "With --demo, also create the demo people, organisations and the demo programme "
+        "modelled on CITIES GROW (development only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,15 +63,11 @@ class Command(BaseCommand):
             organisations[name], _ = Organisation.objects.get_or_create(name=name)
             organisations[name].themes.add(*(themes[code] for code in codes if code in themes))
         city = {c.name: c for c in City.objects.filter(name__in=["Athens", "Helsinki", "Munich"])}
-        pairing = create_demo_programme(organisations)
-        roles = {
+        roles: dict[str, list[dict[str, Any]]] = {
             "cora": [{"kind": Role.Kind.COORDINATOR}],
             "olga": [{"kind": Role.Kind.OFFICER, "city": city["Athens"]}],
             "hugo": [{"kind": Role.Kind.OFFICER, "city": city["Helsinki"]}],
-            "mia": [
-                {"kind": Role.Kind.MENTOR, "pairing": pairing},
-                {"kind": Role.Kind.OFFICER, "city": city["Munich"]},
-            ],
+            "mia": [{"kind": Role.Kind.OFFICER, "city": city["Munich"]}],
             "fatima": [
                 {
                     "kind": Role.Kind.FACILITATOR,
@@ -78,22 +76,33 @@ class Command(BaseCommand):
             ],
         }
         self._create_demo_assessments(themes)
+        # The people first: the demo programme's visits need their participants.
+        people, created = {}, set()
         for username, name, _description in DEMO_PEOPLE:
-            if User.objects.filter(username=username).exists():
-                continue
-            first, last = name.split(" ", 1)
-            user = User.objects.create_user(
-                username=username,
-                email=f"{username}@citygrow.invalid",
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                is_staff=username == "admin",
-                is_superuser=username == "admin",
-            )
-            for role in roles.get(username, []):
-                Role.objects.create(user=user, **role)
-            self.stdout.write(f"demo account: {username} / {DEMO_PASSWORD}")
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = self._create_demo_user(username, name, roles.get(username, []))
+                created.add(username)
+            people[username] = user
+        pairing = create_demo_programme(organisations, people)
+        if "mia" in created and pairing is not None:
+            Role.objects.create(user=people["mia"], kind=Role.Kind.MENTOR, pairing=pairing)
+
+    def _create_demo_user(self, username: str, name: str, roles: list[dict[str, Any]]) -> User:
+        first, last = name.split(" ", 1)
+        user = User.objects.create_user(
+            username=username,
+            email=f"{username}@citygrow.invalid",
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=username == "admin",
+            is_superuser=username == "admin",
+        )
+        for role in roles:
+            Role.objects.create(user=user, **role)
+        self.stdout.write(f"demo account: {username} / {DEMO_PASSWORD}")
+        return user
 
     def _create_demo_assessments(self, themes: dict) -> None:
         """Published demo assessments of Munich (toolkit A) and Helsinki (toolkit C), so that a
@@ -125,4 +134,8 @@ class Command(BaseCommand):
                 )
                 for i, question in enumerate(questions)
             )
+            # Published, hence frozen: its scores are stored with it, as on publishing.
+            from citygrow.assessments.insights import store_published_scores
+
+            store_published_scores([assessment])
             self.stdout.write(f"demo assessment: {assessment}")

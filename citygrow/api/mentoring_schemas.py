@@ -1,0 +1,277 @@
+"""The shapes of the mentoring API's requests and answers (citygrow.api.mentoring)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Path, Schema
+
+from citygrow.api.schemas import KeyFactorRef
+
+#: A programme's short name in addresses (Programme.slug); anything else gets 422 before a query.
+ProgrammeSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+
+#: Text sent in a body: no NUL character (PostgreSQL refuses it in a query), as Django's form
+#: fields do (ProhibitNullCharactersValidator).
+_NO_NUL = r"^[^\x00]*$"
+SlugIn = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+UsernameIn = Annotated[str, Field(pattern=_NO_NUL, max_length=150)]
+
+
+def text(max_length: int, description: str = "") -> Any:
+    """A text field that may be left out (empty), within `max_length`, without NUL."""
+    return Field("", pattern=_NO_NUL, max_length=max_length, description=description)
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+class CityRef(Schema):
+    slug: str
+    name: str
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class ProgrammeSummary(Schema):
+    slug: str
+    name: str
+    starts_on: date
+    ends_on: date
+    is_demo: bool = Field(description="Demo data: some roles, pairs, visits or figures are made up")
+    cities: int = Field(description="How many partner cities")
+    schemes: int
+    pairings: int
+    url: str
+
+
+class EventOut(Schema):
+    kind: str = Field(description="launch, conference, final or other")
+    title: str
+    place: str
+    starts_on: date
+    ends_on: date
+    attendance: int | None
+
+
+class MemberOut(Schema):
+    city: CityRef
+    role: str = Field(description="mentor or implementing")
+
+
+class PairingOut(Schema):
+    id: int
+    theme: str = Field(description="Theme code, e.g. A")
+    mentor: CityRef
+    implementing: CityRef
+
+
+class VisitRef(Schema):
+    id: int
+    kind: str = Field(description="study or mentoring")
+    starts_on: date
+    ends_on: date
+
+
+class PairingWithVisits(PairingOut):
+    visits: list[VisitRef]
+
+
+class ConstraintsOut(Schema):
+    capacity: int = Field(description="The most implementing cities one mentor takes on")
+    forbid_same_country: bool
+    require_shared_language: bool
+
+
+class SchemeSummary(Schema):
+    theme: str = Field(description="Theme code, e.g. A")
+    theme_title: str
+    toolkit_year: int | None = Field(
+        description="The toolkit edition the cities are assessed against; None: the theme's "
+        "current published edition"
+    )
+    facilitator: str | None = Field(description="The facilitating organisation")
+    constraints: ConstraintsOut
+    members: list[MemberOut]
+    pairings: list[PairingOut]
+    url: str
+
+
+class SchemeOut(SchemeSummary):
+    programme: str = Field(description="The programme's slug")
+    pairings: list[PairingWithVisits]  # type: ignore[assignment]
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    summary: str
+    starts_on: date
+    ends_on: date
+    is_demo: bool
+    budget: Decimal | None = Field(description="EUR")
+    funder: str
+    coordinator: str | None = Field(description="The coordinating organisation")
+    planned_days: int = Field(description="Planned workload per city, in days")
+    organisations: list[str] = Field(description="The expert organisations")
+    events: list[EventOut]
+    cities: list[CityRef] = Field(description="The partner cities")
+    schemes: list[SchemeSummary]
+    url: str
+
+
+class StrengthOut(Schema):
+    key_factor: KeyFactorRef
+    mentor_score: float
+    implementing_score: float
+    benefit: float
+
+
+class ProposedPair(Schema):
+    mentor: str = Field(description="The mentor city's slug")
+    implementing: str = Field(description="The implementing city's slug")
+    benefit: float = Field(description="Benefit points: how far the mentor is ahead where the "
+                           "implementing city is weak")  # fmt: skip
+    explanation: str
+    strengths: list[StrengthOut]
+
+
+class UnpairedOut(Schema):
+    city: str = Field(description="The city's slug")
+    role: str
+    reason: str
+
+
+class AssessmentUsed(Schema):
+    city: str = Field(description="The city's slug")
+    assessment_id: int
+    title: str
+    assessed_on: date
+
+
+class ProposalOut(Schema):
+    toolkit_year: int | None = Field(description="The toolkit compared on; None: there is none")
+    detail: str = Field(description="What the proposal is, or why there is none")
+    pairs: list[ProposedPair]
+    unpaired: list[UnpairedOut]
+    total_benefit: float
+    assessments: list[AssessmentUsed] = Field(description="The assessment used for each city")
+    already_paired: list[PairingOut] = Field(description="Pairings made earlier; not proposed")
+
+
+class VisitOut(Schema):
+    id: int
+    pairing_id: int
+    programme: str = Field(description="The programme's slug")
+    theme: str
+    kind: str = Field(description="study (to the mentor city) or mentoring (to the implementing)")
+    host_city: CityRef
+    visiting_city: CityRef
+    starts_on: date
+    ends_on: date
+    agenda: str
+    participants: list[PersonOut] | None = Field(
+        description="None: not shown to you (the participants are shown to the pairing's team)"
+    )
+    report_status: str | None = Field(
+        description="draft or published; None: no report, or one you may not see"
+    )
+    url: str
+    calendar_url: str
+
+
+class FindingOut(Schema):
+    kind: str = Field(description="strength, barrier, challenge or action")
+    text: str
+    key_factors: list[KeyFactorRef]
+
+
+class ReportOut(Schema):
+    visit_id: int
+    status: str = Field(description="draft or published")
+    summary: str
+    findings: list[FindingOut]
+    updated_at: datetime
+    published_at: datetime | None
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+
+class MemberIn(Schema):
+    city: SlugIn = Field(description="The city's slug")
+    role: str = Field(description="mentor or implementing")
+
+
+class PairIn(Schema):
+    mentor: SlugIn = Field(description="The mentor city's slug")
+    implementing: SlugIn = Field(description="The implementing city's slug")
+
+
+class PairingsIn(Schema):
+    pairs: list[PairIn] = Field(max_length=200)
+
+
+class VisitIn(Schema):
+    kind: str = Field(description="study or mentoring")
+    starts_on: date
+    ends_on: date
+    agenda: str = text(10_000)
+    participants: list[UsernameIn] = Field(
+        [], max_length=100, description="Usernames: officers of the two cities, the scheme's "
+        "facilitators, coordinators"
+    )  # fmt: skip
+
+
+class FindingIn(Schema):
+    kind: str = Field(description="strength, barrier, challenge or action")
+    text: str = text(5_000)
+    key_factors: list[int] = Field(
+        [], max_length=50, description="Numbers of key factors of the scheme's toolkit"
+    )
+
+
+class ReportIn(Schema):
+    summary: str = text(10_000)
+    findings: list[FindingIn] = Field([], max_length=200)
+
+
+# -- workload -----------------------------------------------------------------------------------
+
+
+class WorkLogOut(Schema):
+    id: int
+    activity: str = Field(description="preparation, visits, action_planning or meetings")
+    worked_on: date
+    days: Decimal
+    note: str
+    officer: str | None = Field(description="Who logged the days; None: an erased account")
+
+
+class WorkloadOut(Schema):
+    programme: str = Field(description="The programme's slug")
+    city: CityRef
+    planned_days: Decimal
+    days_by_activity: dict[str, Decimal]
+    total_days: Decimal
+    remaining_days: Decimal = Field(description="Negative: more days worked than planned")
+    percent_of_plan: Decimal | None
+    day_rate: Decimal | None = Field(description="EUR; None: not set")
+    staff_cost: Decimal | None = Field(description="Days logged times the day rate, EUR")
+    co_financing: Decimal | None = Field(description="EUR; None: not set")
+    budget: Decimal | None = Field(description="The programme's budget, EUR")
+    co_financing_share: Decimal | None = Field(description="Per cent of the programme budget")
+    covers_co_financing: bool | None = Field(
+        description="Whether the staff cost reaches the co-financing; None: not known"
+    )
+    entries: list[WorkLogOut] = Field(description="Newest first")
+
+
+class WorkLogIn(Schema):
+    activity: str = Field(description="preparation, visits, action_planning or meetings")
+    worked_on: date
+    days: Decimal = Field(decimal_places=2, description="e.g. 0.5 for half a day")
+    note: str = text(300)

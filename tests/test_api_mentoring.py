@@ -1,0 +1,726 @@
+"""Mentoring programmes through the API: programmes and schemes, the pairing recommender,
+pairings, visits and their reports (citygrow.api.mentoring)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from citygrow.assessments.models import Answer, Assessment
+from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
+from citygrow.mentoring.models import (
+    Pairing,
+    Programme,
+    ProgrammeCity,
+    ProgrammeEvent,
+    Scheme,
+    SchemeCity,
+    Visit,
+    VisitReport,
+    WorkLog,
+)
+from citygrow.people.models import AuditEntry, City, Organisation
+from citygrow.people.services import create_token
+
+PROGRAMME = "/api/v1/programmes/test-programme"
+SCHEME = f"{PROGRAMME}/schemes/A"
+JSON = "application/json"
+
+
+def bearer(user, scope: str = "read-write") -> dict:
+    _token, secret = create_token(user=user, name="test", scope=scope)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def as_(person) -> Client:
+    """A client with no session, speaking through a read-write token of `person`."""
+    return Client(headers=bearer(person))
+
+
+@pytest.fixture
+def pairing(people) -> Pairing:
+    """Munich (mentor) → Athens (implementing), theme A."""
+    return Pairing.objects.get(implementing_city__name="Athens")
+
+
+@pytest.fixture
+def visit(pairing, people) -> Visit:
+    """A study visit of Athens's officer and the facilitator to Munich."""
+    made = Visit.objects.create(
+        pairing=pairing,
+        kind=Visit.Kind.STUDY,
+        starts_on=date(2017, 5, 2),
+        ends_on=date(2017, 5, 4),
+        agenda="Meet the procurement office",
+    )
+    made.participants.set([people["officer"], people["facilitator"]])
+    return made
+
+
+def error_of(response) -> dict:
+    data = response.json()
+    assert set(data) == {"detail", "errors"}, data
+    return data
+
+
+def visit_body(**changes) -> dict:
+    return {
+        "kind": "mentoring",
+        "starts_on": "2017-09-11",
+        "ends_on": "2017-09-12",
+        "agenda": "Workshop with the chamber of commerce",
+        "participants": ["olga", "fatima"],
+        **changes,
+    }
+
+
+# -- the document ------------------------------------------------------------------------------
+
+ROUTES = {
+    ("get", "/api/v1/programmes"): {"200", "401"},
+    ("get", "/api/v1/programmes/{slug}"): {"200", "401", "404", "422"},
+    ("get", "/api/v1/programmes/{slug}/schemes/{code}"): {"200", "401", "404", "422"},
+    ("post", "/api/v1/programmes/{slug}/schemes/{code}/members"): {
+        "201", "400", "401", "403", "404", "422"
+    },
+    ("post", "/api/v1/programmes/{slug}/schemes/{code}/proposal"): {
+        "200", "400", "401", "403", "404", "422"
+    },
+    ("post", "/api/v1/programmes/{slug}/schemes/{code}/pairings"): {
+        "201", "400", "401", "403", "404", "422"
+    },
+    ("delete", "/api/v1/pairings/{pairing_id}"): {"204", "401", "403", "404", "422"},
+    ("get", "/api/v1/pairings/{pairing_id}/visits"): {"200", "401", "404", "422"},
+    ("post", "/api/v1/pairings/{pairing_id}/visits"): {"201", "400", "401", "403", "404", "422"},
+    ("get", "/api/v1/visits/{visit_id}"): {"200", "401", "404", "422"},
+    ("put", "/api/v1/visits/{visit_id}"): {"200", "400", "401", "403", "404", "422"},
+    ("get", "/api/v1/visits/{visit_id}/report"): {"200", "401", "404", "422"},
+    ("put", "/api/v1/visits/{visit_id}/report"): {"200", "400", "401", "403", "404", "422"},
+    ("post", "/api/v1/visits/{visit_id}/report/publish"): {"200", "401", "403", "404", "422"},
+    ("get", "/api/v1/programmes/{slug}/workload/{city}"): {"200", "401", "404", "422"},
+    ("post", "/api/v1/programmes/{slug}/workload/{city}/logs"): {
+        "201", "400", "401", "403", "404", "422"
+    },
+}  # fmt: skip
+
+
+def test_the_openapi_document_lists_every_mentoring_route_with_its_responses(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for (method, path), statuses in ROUTES.items():
+        operation = paths[path][method]
+        assert set(operation["responses"]) == statuses, (method, path)
+        anyone = {} in operation["security"]
+        assert anyone == (method == "get"), (method, path)  # reads need no credentials
+
+
+# -- programmes and schemes --------------------------------------------------------------------
+
+
+def test_programmes_are_listed_with_their_counts(client, people):
+    Programme.objects.create(
+        name="Demo", slug="demo", starts_on=date(2016, 1, 1), ends_on=date(2018, 1, 1),
+        is_demo=True,
+    )  # fmt: skip
+    response = client.get("/api/v1/programmes")
+    assert response.status_code == 200
+    assert [
+        (p["slug"], p["is_demo"], p["cities"], p["schemes"], p["pairings"]) for p in response.json()
+    ] == [("test-programme", False, 4, 1, 2), ("demo", True, 0, 0, 0)]
+    assert response.json()[0]["starts_on"] == "2017-01-01"
+
+
+def test_a_programme_comes_with_its_events_cities_and_schemes(client, people, pairing):
+    programme = Programme.objects.get(slug="test-programme")
+    eurocities = Organisation.objects.create(name="EUROCITIES")
+    programme.coordinator = eurocities
+    programme.funder = "AMIF"
+    programme.save()
+    programme.organisations.add(Organisation.objects.get(name="Migration Policy Group"))
+    ProgrammeEvent.objects.create(
+        programme=programme, kind="launch", title="Launch", place="Brussels",
+        starts_on=date(2017, 2, 1), ends_on=date(2017, 2, 2), attendance=60,
+    )  # fmt: skip
+    data = client.get(PROGRAMME).json()
+    assert data["budget"] == "650000.00"
+    assert (data["funder"], data["coordinator"], data["planned_days"]) == ("AMIF", "EUROCITIES", 30)
+    assert data["organisations"] == ["Migration Policy Group"]
+    assert data["events"] == [
+        {
+            "kind": "launch", "title": "Launch", "place": "Brussels", "starts_on": "2017-02-01",
+            "ends_on": "2017-02-02", "attendance": 60,
+        }
+    ]  # fmt: skip
+    assert [c["slug"] for c in data["cities"]] == ["athens", "ghent", "helsinki", "munich"]
+    (scheme,) = data["schemes"]
+    assert scheme["theme"] == "A"
+    assert scheme["facilitator"] == "Migration Policy Group"
+    assert scheme["constraints"] == {
+        "capacity": 1, "forbid_same_country": False, "require_shared_language": False
+    }  # fmt: skip
+    assert {(m["city"]["slug"], m["role"]) for m in scheme["members"]} == {
+        ("munich", "mentor"), ("ghent", "mentor"),
+        ("athens", "implementing"), ("helsinki", "implementing"),
+    }  # fmt: skip
+    assert {
+        "id": pairing.pk,
+        "theme": "A",
+        "mentor": {"slug": "munich", "name": "Munich"},
+        "implementing": {"slug": "athens", "name": "Athens"},
+    } in scheme["pairings"]
+    assert client.get("/api/v1/programmes/nothing-here").status_code == 404
+
+
+def test_a_scheme_shows_its_pairings_visits(client, visit):
+    data = client.get(SCHEME).json()
+    assert data["programme"] == "test-programme"
+    athens = next(p for p in data["pairings"] if p["id"] == visit.pairing_id)
+    assert athens["visits"] == [
+        {"id": visit.pk, "kind": "study", "starts_on": "2017-05-02", "ends_on": "2017-05-04"}
+    ]
+    assert client.get(f"{PROGRAMME}/schemes/C").status_code == 404
+    assert client.get(f"{PROGRAMME}/schemes/a").status_code == 422
+
+
+def more_data() -> None:
+    """Adds a second scheme, pairings and visits, to see that queries do not grow with them."""
+    programme = Programme.objects.get(slug="test-programme")
+    scheme = Scheme.objects.create(programme=programme, theme=Theme.objects.get(code="C"))
+    names = ["Rotterdam", "Tampere", "Utrecht", "Riga", "Lisbon", "Nantes"]
+    cities = [City.objects.get(name=name) for name in names]
+    for number, city in enumerate(cities):
+        role = "mentor" if number % 2 == 0 else "implementing"
+        SchemeCity.objects.create(scheme=scheme, city=city, role=role)
+        ProgrammeCity.objects.create(programme=programme, city=city)
+    for mentor, implementing in zip(cities[::2], cities[1::2], strict=True):
+        pairing = Pairing.objects.create(
+            scheme=scheme, mentor_city=mentor, implementing_city=implementing
+        )
+        for kind in ("study", "mentoring"):
+            Visit.objects.create(
+                pairing=pairing, kind=kind, starts_on=date(2017, 3, 1), ends_on=date(2017, 3, 2)
+            )
+    ProgrammeEvent.objects.create(
+        programme=programme, kind="final", title="Final", place="Riga",
+        starts_on=date(2018, 11, 1), ends_on=date(2018, 11, 1),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "path", [PROGRAMME, SCHEME, "/api/v1/programmes", "/api/v1/pairings/{pairing}/visits"]
+)
+def test_queries_do_not_grow_with_the_data(client, visit, path):
+    path = path.format(pairing=visit.pairing_id)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    before = count()
+    more_data()
+    Visit.objects.create(
+        pairing=visit.pairing, kind="mentoring", starts_on=date(2017, 6, 1),
+        ends_on=date(2017, 6, 1),
+    )  # fmt: skip
+    assert count() == before
+
+
+# -- scheme members ----------------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_a_city_to_a_scheme(people):
+    response = as_(people["coordinator"]).post(
+        f"{SCHEME}/members", {"city": "tampere", "role": "implementing"}, content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() == {
+        "city": {"slug": "tampere", "name": "Tampere"},
+        "role": "implementing",
+    }
+    assert SchemeCity.objects.filter(city__slug="tampere", role="implementing").exists()
+    assert ProgrammeCity.objects.filter(city__slug="tampere").exists()
+    assert AuditEntry.objects.filter(target_type="mentoring.schemecity").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"city": "athens", "role": "mentor"}, "city", "Athens is already in this scheme"),
+        ({"city": "tampere", "role": "boss"}, "role", "Choose the city's role"),
+        ({"city": "atlantis", "role": "mentor"}, "city", "There is no such city."),
+    ],
+)
+def test_adding_a_city_refuses_bad_input(people, body, field, message):
+    before = SchemeCity.objects.count()
+    response = as_(people["coordinator"]).post(f"{SCHEME}/members", body, content_type=JSON)
+    assert response.status_code == 422
+    data = error_of(response)
+    assert data["detail"].startswith(message)
+    assert data["errors"] == {field: [data["detail"]]}
+    assert SchemeCity.objects.count() == before
+
+
+def test_only_coordinators_add_cities_with_a_write_token(people):
+    body = {"data": {"city": "tampere", "role": "mentor"}, "content_type": JSON}
+    url = f"{SCHEME}/members"
+    assert Client().post(url, **body).status_code == 401
+    for role in ("officer", "mentor", "facilitator", "staff", "nobody"):
+        response = as_(people[role]).post(url, **body)
+        assert response.status_code == 403, role
+        assert response.json()["detail"] == "Only coordinators change a scheme's cities."
+    read = Client(headers=bearer(people["coordinator"], scope="read"))
+    assert "read-only" in read.post(url, **body).json()["detail"]
+    assert (
+        as_(people["coordinator"])
+        .post("/api/v1/programmes/nope/schemes/A/members", **body)
+        .status_code
+        == 404
+    )
+    assert not SchemeCity.objects.filter(city__slug="tampere").exists()
+
+
+def test_a_session_writes_only_with_the_csrf_token(people):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["coordinator"])
+    url, body = f"{SCHEME}/members", {"city": "tampere", "role": "mentor"}
+    assert client.post(url, body, content_type=JSON).status_code == 403
+    client.get("/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, body, content_type=JSON, headers={"X-CSRFToken": token})
+    assert response.status_code == 201
+
+
+# -- the recommender ---------------------------------------------------------------------------
+
+
+def assessed(city: str, value: str) -> Assessment:
+    toolkit = Toolkit.objects.get(theme__code="A", year=2018)
+    assessment = Assessment.objects.create(
+        city=City.objects.get(name=city), toolkit=toolkit, title=f"{city} 2017",
+        assessed_on=date(2017, 3, 1), status=Assessment.Status.PUBLISHED,
+    )  # fmt: skip
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, question=q, value=value)
+        for q in GuideQuestion.objects.filter(key_factor__toolkit=toolkit)
+    )
+    return assessment
+
+
+@pytest.fixture
+def newcomers(people) -> dict[str, Assessment]:
+    """Rotterdam (mentor, all yes) and Tampere (implementing, all no) join scheme A."""
+    scheme = Scheme.objects.get(programme__slug="test-programme", theme__code="A")
+    SchemeCity.objects.create(scheme=scheme, city=City.objects.get(name="Rotterdam"), role="mentor")
+    SchemeCity.objects.create(
+        scheme=scheme, city=City.objects.get(name="Tampere"), role="implementing"
+    )
+    return {"rotterdam": assessed("Rotterdam", "yes"), "tampere": assessed("Tampere", "no")}
+
+
+def test_the_proposal_pairs_with_reasons_and_stores_nothing(people, newcomers):
+    before = Pairing.objects.count()
+    response = as_(people["coordinator"]).post(f"{SCHEME}/proposal")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["toolkit_year"] == 2018
+    (pair,) = data["pairs"]
+    assert (pair["mentor"], pair["implementing"]) == ("rotterdam", "tampere")
+    assert pair["benefit"] > 0
+    assert "Rotterdam scores 100 on" in pair["explanation"]
+    assert "where Tampere scores 0" in pair["explanation"]
+    strength = pair["strengths"][0]
+    assert (strength["mentor_score"], strength["implementing_score"]) == (100, 0)
+    assert set(strength["key_factor"]) == {"number", "heading"}
+    assert {(u["city"], u["role"]) for u in data["unpaired"]} == {
+        ("munich", "mentor"), ("ghent", "mentor")
+    }  # fmt: skip
+    assert all("no assessment" in u["reason"] for u in data["unpaired"])
+    assert {(a["city"], a["assessment_id"]) for a in data["assessments"]} == {
+        ("rotterdam", newcomers["rotterdam"].pk), ("tampere", newcomers["tampere"].pk)
+    }  # fmt: skip
+    assert {p["implementing"]["slug"] for p in data["already_paired"]} == {"athens", "helsinki"}
+    assert Pairing.objects.count() == before
+
+
+def test_only_coordinators_get_a_proposal(people, newcomers):
+    url = f"{SCHEME}/proposal"
+    assert Client().post(url).status_code == 401
+    for role in ("officer", "mentor", "facilitator", "staff", "nobody"):
+        assert as_(people[role]).post(url).status_code == 403, role
+
+
+# -- pairings ----------------------------------------------------------------------------------
+
+
+def test_a_coordinator_accepts_pairs(people, newcomers):
+    response = as_(people["coordinator"]).post(
+        f"{SCHEME}/pairings",
+        {"pairs": [{"mentor": "rotterdam", "implementing": "tampere"}]},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    (made,) = response.json()
+    pairing = Pairing.objects.get(implementing_city__slug="tampere")
+    assert made == {
+        "id": pairing.pk, "theme": "A",
+        "mentor": {"slug": "rotterdam", "name": "Rotterdam"},
+        "implementing": {"slug": "tampere", "name": "Tampere"},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (  # the first pair is fine, the second is not: neither is made
+            [("rotterdam", "tampere"), ("rotterdam", "utrecht")],
+            "Utrecht is not a city of this scheme; add it to the scheme first.",
+        ),
+        (
+            [("munich", "tampere")],  # Munich already mentors Athens; the capacity is 1
+            "Munich would mentor 2 implementing cities; this scheme allows 1 per mentor.",
+        ),
+        ([("tampere", "rotterdam")], "Tampere is not a mentor city in this scheme."),
+        ([("rotterdam", "athens")], "Athens already has a mentor in this scheme: Munich."),
+        ([("rotterdam", "atlantis")], "There is no such city: atlantis."),
+        ([], "Send at least one pair."),
+    ],
+)
+def test_pairs_that_are_not_allowed_are_refused_all_or_nothing(people, newcomers, pairs, message):
+    before = set(Pairing.objects.values_list("pk", flat=True))
+    response = as_(people["coordinator"]).post(
+        f"{SCHEME}/pairings",
+        {"pairs": [{"mentor": m, "implementing": i} for m, i in pairs]},
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert error_of(response) == {"detail": message, "errors": {"pairs": [message]}}
+    assert set(Pairing.objects.values_list("pk", flat=True)) == before
+
+
+def test_only_coordinators_pair_cities(people, newcomers):
+    body = {"data": {"pairs": [{"mentor": "rotterdam", "implementing": "tampere"}]},
+            "content_type": JSON}  # fmt: skip
+    assert Client().post(f"{SCHEME}/pairings", **body).status_code == 401
+    for role in ("officer", "mentor", "facilitator", "staff", "nobody"):
+        assert as_(people[role]).post(f"{SCHEME}/pairings", **body).status_code == 403
+    assert not Pairing.objects.filter(implementing_city__slug="tampere").exists()
+
+
+def test_a_coordinator_undoes_a_pairing_without_visits(people, pairing):
+    other = Pairing.objects.get(implementing_city__name="Helsinki")
+    url = f"/api/v1/pairings/{other.pk}"
+    assert Client().delete(url).status_code == 401
+    assert as_(people["facilitator"]).delete(url).status_code == 403
+    assert as_(people["coordinator"]).delete(url).status_code == 204
+    assert not Pairing.objects.filter(pk=other.pk).exists()
+    assert as_(people["coordinator"]).delete(url).status_code == 404
+
+
+def test_a_pairing_with_visits_is_not_undone(people, visit):
+    response = as_(people["coordinator"]).delete(f"/api/v1/pairings/{visit.pairing_id}")
+    assert response.status_code == 422
+    assert "This pairing has visits" in error_of(response)["detail"]
+    assert Pairing.objects.filter(pk=visit.pairing_id).exists()
+
+
+# -- visits ------------------------------------------------------------------------------------
+
+
+def test_a_facilitator_plans_a_visit(people, pairing):
+    response = as_(people["facilitator"]).post(
+        f"/api/v1/pairings/{pairing.pk}/visits", visit_body(), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    visit = Visit.objects.get()
+    assert data["id"] == visit.pk
+    assert data["kind"] == "mentoring"
+    assert (data["host_city"]["slug"], data["visiting_city"]["slug"]) == ("athens", "munich")
+    assert [p["username"] for p in data["participants"]] == ["fatima", "olga"]  # by name
+    assert data["calendar_url"] == f"http://testserver/visits/{visit.pk}/visit.ics"
+    assert set(visit.participants.values_list("username", flat=True)) == {"olga", "fatima"}
+    assert visit.agenda == "Workshop with the chamber of commerce"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"starts_on": "2017-09-12", "ends_on": "2017-09-11"},
+            "ends_on",
+            "The last day cannot be before the first day.",
+        ),
+        (  # Olga is on the study visit from 2 to 4 May
+            {"starts_on": "2017-05-04", "ends_on": "2017-05-05"},
+            "participants",
+            "on the study visit to Munich (May 2, 2017",
+        ),
+        (
+            {"participants": ["hugo"]},  # an officer of Helsinki, not of this pairing's cities
+            "participants",
+            "hugo cannot take part",
+        ),
+        (
+            {"participants": ["nobody-here"]},
+            "participants",
+            "There is no such person: nobody-here.",
+        ),
+        ({"kind": "holiday"}, "kind", "Choose a study visit or a mentoring visit."),
+    ],
+)
+def test_a_visit_that_is_not_possible_is_refused(people, visit, changes, field, message):
+    response = as_(people["coordinator"]).post(
+        f"/api/v1/pairings/{visit.pairing_id}/visits", visit_body(**changes), content_type=JSON
+    )
+    assert response.status_code == 422
+    data = error_of(response)
+    assert message in data["detail"], data
+    assert data["errors"] == {field: [data["detail"]]}
+    assert Visit.objects.count() == 1
+
+
+def test_a_visit_with_a_bad_date_gets_the_usual_error_shape(people, pairing):
+    response = as_(people["coordinator"]).post(
+        f"/api/v1/pairings/{pairing.pk}/visits",
+        visit_body(starts_on="2017-02-30", agenda="a\x00b"),
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert set(error_of(response)["errors"]) == {"starts_on", "agenda"}
+    assert not Visit.objects.exists()
+
+
+def test_only_coordinators_and_the_theme_s_facilitators_plan_visits(people, pairing):
+    url = f"/api/v1/pairings/{pairing.pk}/visits"
+    assert Client().post(url, visit_body(), content_type=JSON).status_code == 401
+    for role in ("officer", "mentor", "other_facilitator", "staff", "nobody"):
+        response = as_(people[role]).post(url, visit_body(), content_type=JSON)
+        assert response.status_code == 403, role
+    assert (
+        as_(people["coordinator"])
+        .post("/api/v1/pairings/999999/visits", visit_body(), content_type=JSON)
+        .status_code
+        == 404
+    )
+    assert not Visit.objects.exists()
+
+
+def test_visits_are_public_but_their_participants_are_for_the_team(people, visit):
+    url = f"/api/v1/visits/{visit.pk}"
+    public = Client().get(url).json()
+    assert public["participants"] is None
+    assert public["agenda"] == "Meet the procurement office"
+    assert (public["host_city"]["slug"], public["visiting_city"]["slug"]) == ("munich", "athens")
+    for role in ("other_officer", "other_mentor", "other_facilitator", "staff", "nobody"):
+        assert as_(people[role]).get(url).json()["participants"] is None, role
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        team = as_(people[role]).get(url).json()
+        assert {p["username"] for p in team["participants"]} == {"olga", "fatima"}, role
+    listed = Client().get(f"/api/v1/pairings/{visit.pairing_id}/visits").json()
+    assert [v["id"] for v in listed] == [visit.pk]
+    assert Client().get("/api/v1/visits/999999").status_code == 404
+    assert Client().get("/api/v1/pairings/999999/visits").status_code == 404
+
+
+def test_a_coordinator_changes_a_visit(people, visit):
+    url = f"/api/v1/visits/{visit.pk}"
+    body = visit_body(kind="study", starts_on="2017-05-03", ends_on="2017-05-05",
+                      participants=["olga", "cora"])  # fmt: skip
+    assert as_(people["other_facilitator"]).put(url, body, content_type=JSON).status_code == 403
+    assert Client().put(url, body, content_type=JSON).status_code == 401
+    response = as_(people["coordinator"]).put(url, body, content_type=JSON)
+    assert response.status_code == 200, response.content
+    visit.refresh_from_db()
+    assert (visit.starts_on, visit.ends_on, visit.sequence) == (
+        date(2017, 5, 3),
+        date(2017, 5, 5),
+        1,
+    )
+    assert set(visit.participants.values_list("username", flat=True)) == {"olga", "cora"}
+    bad = as_(people["coordinator"]).put(url, {**body, "ends_on": "2017-05-01"}, content_type=JSON)
+    assert error_of(bad)["errors"] == {"ends_on": ["The last day cannot be before the first day."]}
+    visit.refresh_from_db()
+    assert visit.ends_on == date(2017, 5, 5)
+
+
+# -- visit reports -----------------------------------------------------------------------------
+
+
+REPORT = {
+    "summary": "A good visit.",
+    "findings": [
+        {"kind": "strength", "text": "A clear procurement portal.", "key_factors": [1, 3]},
+        {"kind": "action", "text": "Publish tenders in English."},
+    ],
+}
+
+
+def test_a_facilitator_writes_and_publishes_the_report(people, visit):
+    url = f"/api/v1/visits/{visit.pk}/report"
+    facilitator = as_(people["facilitator"])
+    response = facilitator.put(url, REPORT, content_type=JSON)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["status"], data["summary"]) == ("draft", "A good visit.")
+    assert [k["number"] for k in data["findings"][0]["key_factors"]] == [1, 3]
+    assert data["findings"][1] == {
+        "kind": "action", "text": "Publish tenders in English.", "key_factors": []
+    }  # fmt: skip
+    report = VisitReport.objects.get(visit=visit)
+    first = report.findings.get(position=0)
+    assert sorted(first.key_factors.values_list("position", flat=True)) == [1, 3]
+    assert {f.toolkit.theme.code for f in first.key_factors.select_related("toolkit__theme")} == {
+        "A"
+    }
+
+    # The draft is for the pairing's team.
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        assert as_(people[role]).get(url).status_code == 200, role
+    assert Client().get(url).status_code == 404
+    for role in ("other_officer", "other_mentor", "other_facilitator", "staff", "nobody"):
+        assert as_(people[role]).get(url).status_code == 404, role
+    assert Client().get(f"/api/v1/visits/{visit.pk}").json()["report_status"] is None
+    assert as_(people["officer"]).get(f"/api/v1/visits/{visit.pk}").json()["report_status"] == (
+        "draft"
+    )
+
+    published = facilitator.post(f"{url}/publish")
+    assert published.status_code == 200, published.content
+    assert published.json()["status"] == "published"
+    assert Client().get(url).json()["summary"] == "A good visit."
+
+    again = facilitator.put(url, REPORT, content_type=JSON)
+    assert again.status_code == 422
+    assert error_of(again)["detail"] == "This report is published and can no longer be changed."
+    assert facilitator.post(f"{url}/publish").json()["detail"] == (
+        "This report is already published."
+    )
+
+
+def test_a_finding_on_a_key_factor_the_toolkit_does_not_have_is_refused(people, visit):
+    body = {"summary": "x", "findings": [{"kind": "barrier", "text": "y", "key_factors": [99]}]}
+    response = as_(people["facilitator"]).put(
+        f"/api/v1/visits/{visit.pk}/report", body, content_type=JSON
+    )
+    assert response.status_code == 422
+    message = "Finding 1: the scheme's toolkit has no key factor 99 (it has 7)."
+    assert error_of(response) == {"detail": message, "errors": {"findings": [message]}}
+    assert not VisitReport.objects.exists()
+
+
+def test_a_finding_needs_a_kind_and_text(people, visit):
+    body = {"findings": [{"kind": "strength", "text": "fine"}, {"kind": "opinion", "text": "x"}]}
+    response = as_(people["coordinator"]).put(
+        f"/api/v1/visits/{visit.pk}/report", body, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert error_of(response)["errors"]["findings"][0].startswith("Finding 2: choose strength")
+    assert not VisitReport.objects.exists()
+
+
+def test_only_the_theme_s_facilitators_and_coordinators_write_reports(people, visit):
+    url = f"/api/v1/visits/{visit.pk}/report"
+    assert Client().put(url, REPORT, content_type=JSON).status_code == 401
+    for role in ("officer", "mentor", "other_facilitator", "staff", "nobody"):
+        assert as_(people[role]).put(url, REPORT, content_type=JSON).status_code == 403, role
+    assert not VisitReport.objects.exists()
+    read = Client(headers=bearer(people["facilitator"], scope="read"))
+    assert read.put(url, REPORT, content_type=JSON).status_code == 403
+    assert not VisitReport.objects.exists()
+
+
+def test_publishing_needs_a_report_with_findings_and_the_right_role(people, visit):
+    url = f"/api/v1/visits/{visit.pk}/report/publish"
+    assert as_(people["coordinator"]).post(url).status_code == 404  # no report yet
+    VisitReport.objects.create(visit=visit, summary="Empty")
+    assert Client().post(url).status_code == 401
+    assert as_(people["officer"]).post(url).status_code == 403  # sees the draft
+    assert as_(people["other_officer"]).post(url).status_code == 404  # does not
+    response = as_(people["coordinator"]).post(url)
+    assert response.status_code == 422
+    assert error_of(response)["detail"] == (
+        "Record at least one finding before publishing the report."
+    )
+    assert VisitReport.objects.get().status == "draft"
+
+
+# -- workload ----------------------------------------------------------------------------------
+
+WORKLOAD = f"{PROGRAMME}/workload/athens"
+
+
+def test_an_officer_logs_days_and_reads_the_workload(people):
+    officer = as_(people["officer"])
+    body = {"activity": "visits", "worked_on": "2017-05-02", "days": "2.5", "note": "Munich"}
+    response = officer.post(f"{WORKLOAD}/logs", body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    entry = WorkLog.objects.get()
+    assert response.json() == {
+        "id": entry.pk, "activity": "visits", "worked_on": "2017-05-02", "days": "2.50",
+        "note": "Munich", "officer": "Olga",
+    }  # fmt: skip
+    assert (entry.city.slug, entry.officer, str(entry.days)) == (
+        "athens",
+        people["officer"],
+        "2.50",
+    )
+    data = officer.get(WORKLOAD).json()
+    assert data["city"] == {"slug": "athens", "name": "Athens"}
+    assert (data["planned_days"], data["total_days"], data["remaining_days"]) == (
+        "30", "2.5", "27.5"
+    )  # fmt: skip
+    assert data["days_by_activity"]["visits"] == "2.5"
+    assert (data["day_rate"], data["staff_cost"]) == ("300.00", "750.00")
+    assert data["co_financing"] is None
+    assert [e["id"] for e in data["entries"]] == [entry.pk]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"days": "-1"}, "days", "Days must be more than 0, e.g. 0.5 for half a day."),
+        ({"days": "0"}, "days", "Days must be more than 0, e.g. 0.5 for half a day."),
+        ({"days": "400"}, "days", "One entry cannot have more than 366 days."),
+        ({"activity": "lunch"}, "activity", "Choose an activity."),
+    ],
+)
+def test_bad_days_are_refused(people, changes, field, message):
+    body = {"activity": "visits", "worked_on": "2017-05-02", "days": "1", **changes}
+    response = as_(people["officer"]).post(f"{WORKLOAD}/logs", body, content_type=JSON)
+    assert response.status_code == 422
+    assert error_of(response) == {"detail": message, "errors": {field: [message]}}
+    assert not WorkLog.objects.exists()
+
+
+def test_days_in_an_odd_format_get_the_usual_error_shape(people):
+    for days in ("0.001", "lots", "NaN"):
+        body = {"activity": "visits", "worked_on": "2017-05-02", "days": days}
+        response = as_(people["officer"]).post(f"{WORKLOAD}/logs", body, content_type=JSON)
+        assert response.status_code == 422, days
+        assert set(error_of(response)["errors"]) == {"days"}
+    assert not WorkLog.objects.exists()
+
+
+def test_a_city_s_workload_is_for_its_officers_and_coordinators(people):
+    for role in ("officer", "coordinator"):
+        assert as_(people[role]).get(WORKLOAD).status_code == 200, role
+    assert Client().get(WORKLOAD).status_code == 404
+    for role in ("other_officer", "mentor", "facilitator", "staff", "nobody"):
+        assert as_(people[role]).get(WORKLOAD).status_code == 404, role
+    # Not a partner city of the programme: nothing to show.
+    assert as_(people["coordinator"]).get(f"{PROGRAMME}/workload/tampere").status_code == 404
+
+
+def test_only_the_city_s_officers_log_its_days(people):
+    body = {"data": {"activity": "visits", "worked_on": "2017-05-02", "days": "1"},
+            "content_type": JSON}  # fmt: skip
+    url = f"{WORKLOAD}/logs"
+    assert Client().post(url, **body).status_code == 401
+    assert as_(people["coordinator"]).post(url, **body).status_code == 403  # sees, may not log
+    for role in ("other_officer", "mentor", "facilitator", "staff", "nobody"):
+        assert as_(people[role]).post(url, **body).status_code == 404, role
+    read = Client(headers=bearer(people["officer"], scope="read"))
+    assert read.post(url, **body).status_code == 403
+    assert not WorkLog.objects.exists()
