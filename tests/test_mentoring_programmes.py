@@ -30,19 +30,7 @@ from citygrow.mentoring.models import (
     Visit,
 )
 from citygrow.people.models import AuditEntry, City, Organisation
-
-ROLES = [
-    "anonymous",
-    "officer",
-    "other_officer",
-    "mentor",
-    "other_mentor",
-    "facilitator",
-    "other_facilitator",
-    "coordinator",
-    "staff",
-    "nobody",
-]
+from tests.test_permissions import ROLES
 
 
 def city(name: str) -> City:

@@ -27,19 +27,8 @@ from citygrow.mentoring.models import (
     VisitReport,
 )
 from citygrow.people.models import City, Role
+from tests.test_permissions import ROLES
 
-ROLES = [
-    "anonymous",
-    "officer",
-    "other_officer",
-    "mentor",
-    "other_mentor",
-    "facilitator",
-    "other_facilitator",
-    "coordinator",
-    "staff",
-    "nobody",
-]
 TEAM = {"officer", "mentor", "facilitator", "coordinator"}
 WRITERS = {"facilitator", "coordinator"}
 

@@ -36,8 +36,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 #: How long a Playwright action or expectation waits before failing (ms). The pages are local
-#: and small; htmx waits 500 ms after the last keystroke.
-TIMEOUT_MS = 5_000
+#: and small, and htmx waits 500 ms after the last keystroke; but CI machines have two cores
+#: shared with PostgreSQL and the server, and an autosave once took over 5 s there. Waiting
+#: longer costs nothing when the page is right.
+TIMEOUT_MS = 15_000
 
 
 def _why_not_runnable() -> str | None:
