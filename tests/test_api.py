@@ -38,6 +38,10 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/visits/{visit_id}/report/publish",
         "/api/v1/programmes/{slug}/workload/{city}",
         "/api/v1/programmes/{slug}/workload/{city}/logs",
+        "/api/v1/programmes/{slug}/events",
+        "/api/v1/programmes/{slug}/schemes",
+        "/api/v1/programmes/{slug}/schemes/{code}/members/{city}",
+        "/api/v1/programmes/{slug}/workload/{city}/rates",
     }
 
 

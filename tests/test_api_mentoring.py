@@ -103,6 +103,19 @@ ROUTES = {
     ("post", "/api/v1/programmes/{slug}/workload/{city}/logs"): {
         "201", "400", "401", "403", "404", "422"
     },
+    ("post", "/api/v1/programmes"): {"201", "400", "401", "403", "422"},
+    ("patch", "/api/v1/programmes/{slug}"): {"200", "400", "401", "403", "404", "422"},
+    ("post", "/api/v1/programmes/{slug}/events"): {"201", "400", "401", "403", "404", "422"},
+    ("post", "/api/v1/programmes/{slug}/schemes"): {"201", "400", "401", "403", "404", "422"},
+    ("patch", "/api/v1/programmes/{slug}/schemes/{code}"): {
+        "200", "400", "401", "403", "404", "422"
+    },
+    ("delete", "/api/v1/programmes/{slug}/schemes/{code}/members/{city}"): {
+        "204", "401", "403", "404", "422"
+    },
+    ("put", "/api/v1/programmes/{slug}/workload/{city}/rates"): {
+        "200", "400", "401", "403", "404", "422"
+    },
 }  # fmt: skip
 
 
@@ -724,3 +737,473 @@ def test_only_the_city_s_officers_log_its_days(people):
     read = Client(headers=bearer(people["officer"], scope="read"))
     assert read.post(url, **body).status_code == 403
     assert not WorkLog.objects.exists()
+
+
+# -- setting up programmes, events and schemes (the pages' forms, through the API) --------------
+
+
+def programme_body(**changes) -> dict:
+    return {
+        "name": "Cities Grow 2",
+        "slug": "cities-grow-2",
+        "summary": "Mentoring on labour market integration.",
+        "starts_on": "2019-01-01",
+        "ends_on": "2020-12-31",
+        "budget": "500000",
+        "funder": "AMIF",
+        "coordinator": "Migration Policy Group",
+        "planned_days": 25,
+        "organisations": ["Migration Policy Group", "Migration Policy Institute Europe"],
+        **changes,
+    }
+
+
+def audit_of(target_type: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(target_type=target_type).order_by("pk"))
+
+
+def test_a_coordinator_creates_a_programme(people):
+    response = as_(people["coordinator"]).post(
+        "/api/v1/programmes", programme_body(), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["slug"], data["name"], data["budget"], data["planned_days"]) == (
+        "cities-grow-2", "Cities Grow 2", "500000.00", 25
+    )  # fmt: skip
+    assert data["coordinator"] == "Migration Policy Group"
+    assert data["organisations"] == [
+        "Migration Policy Group", "Migration Policy Institute Europe"
+    ]  # fmt: skip
+    assert data["url"] == "http://testserver/programmes/cities-grow-2/"
+    programme = Programme.objects.get(slug="cities-grow-2")
+    assert (programme.funder, programme.is_demo) == ("AMIF", False)
+    (entry,) = audit_of("mentoring.programme")
+    assert (entry.action, entry.actor, entry.target_id) == (
+        AuditEntry.Action.CREATE, people["coordinator"], str(programme.pk)
+    )  # fmt: skip
+    # The page shows it.
+    assert Client().get("/programmes/cities-grow-2/").status_code == 200
+
+
+def test_a_programme_needs_only_its_name_short_name_and_dates(people):
+    body = {"name": "Short", "slug": "short", "starts_on": "2019-01-01", "ends_on": "2019-06-30"}
+    response = as_(people["coordinator"]).post("/api/v1/programmes", body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["budget"], data["coordinator"], data["planned_days"]) == (None, None, 30)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ends_on": "2018-12-31"}, "ends_on", "The programme cannot end before it starts."),
+        ({"budget": "0"}, "budget", "The budget must be more than 0, or left empty."),
+        ({"slug": "test-programme"}, "slug", "Programme with this Short name in addresses"),
+        ({"name": "Test programme"}, "name", "Programme with this Name already exists."),
+        ({"slug": "no spaces"}, "slug", "Enter a valid “slug”"),
+        ({"coordinator": "Nobody Inc"}, "coordinator", "There is no such organisation: Nobody"),
+        ({"organisations": ["Nobody Inc"]}, "organisations", "There is no such organisation"),
+    ],
+)
+def test_a_programme_that_is_not_valid_is_refused(people, changes, field, message):
+    response = as_(people["coordinator"]).post(
+        "/api/v1/programmes", programme_body(**changes), content_type=JSON
+    )
+    assert response.status_code == 422, response.content
+    data = error_of(response)
+    assert list(data["errors"]) == [field]
+    assert data["errors"][field][0].startswith(message)
+    assert data["detail"] == data["errors"][field][0]
+    assert not Programme.objects.exclude(slug="test-programme").exists()
+    assert not audit_of("mentoring.programme")
+
+
+def test_several_errors_are_each_under_their_field(people):
+    body = programme_body(ends_on="2018-01-01", budget="-5", name="")
+    response = as_(people["coordinator"]).post("/api/v1/programmes", body, content_type=JSON)
+    assert response.status_code == 422
+    data = error_of(response)
+    assert data["detail"] == "The programme is not valid."
+    assert set(data["errors"]) == {"name", "budget", "ends_on"}
+
+
+def test_a_programme_with_a_date_that_is_not_one_gets_the_usual_error_shape(people):
+    body = programme_body(starts_on="someday")
+    response = as_(people["coordinator"]).post("/api/v1/programmes", body, content_type=JSON)
+    assert response.status_code == 422
+    assert set(error_of(response)["errors"]) == {"starts_on"}
+    assert not Programme.objects.exclude(slug="test-programme").exists()
+
+
+def test_a_coordinator_changes_only_the_fields_sent(people):
+    programme = Programme.objects.get(slug="test-programme")
+    programme.funder = "AMIF"
+    programme.save()
+    programme.organisations.add(Organisation.objects.get(name="Migration Policy Group"))
+    response = as_(people["coordinator"]).patch(
+        PROGRAMME, {"budget": "700000.50", "is_demo": True}, content_type=JSON
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["budget"], data["is_demo"], data["funder"]) == ("700000.50", True, "AMIF")
+    assert data["organisations"] == ["Migration Policy Group"]
+    programme.refresh_from_db()
+    assert (programme.name, programme.starts_on, programme.ends_on) == (
+        "Test programme", date(2017, 1, 1), date(2018, 12, 31)
+    )  # fmt: skip
+    assert (str(programme.budget), programme.is_demo, programme.funder) == (
+        "700000.50", True, "AMIF"
+    )  # fmt: skip
+    assert [o.name for o in programme.organisations.all()] == ["Migration Policy Group"]
+    (entry,) = audit_of("mentoring.programme")
+    assert entry.action == AuditEntry.Action.CHANGE
+    assert entry.changes == {
+        "budget": ["650000.00", "700000.50"], "is_demo": ["False", "True"]
+    }  # fmt: skip
+
+
+def test_a_programme_s_budget_and_organisations_are_cleared_and_its_slug_changed(people):
+    response = as_(people["coordinator"]).patch(
+        PROGRAMME, {"budget": None, "organisations": [], "slug": "renamed"}, content_type=JSON
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["budget"], response.json()["slug"]) == (None, "renamed")
+    assert Programme.objects.get(slug="renamed").budget is None
+    # Nothing changed: no audit record.
+    AuditEntry.objects.all().delete()
+    response = as_(people["coordinator"]).patch("/api/v1/programmes/renamed", {}, content_type=JSON)
+    assert response.status_code == 200
+    assert not audit_of("mentoring.programme")
+
+
+def test_a_change_that_is_not_valid_stores_nothing(people):
+    response = as_(people["coordinator"]).patch(
+        PROGRAMME, {"name": "Renamed", "ends_on": "2016-12-31"}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert error_of(response) == {
+        "detail": "The programme cannot end before it starts.",
+        "errors": {"ends_on": ["The programme cannot end before it starts."]},
+    }
+    programme = Programme.objects.get(slug="test-programme")
+    assert (programme.name, programme.ends_on) == ("Test programme", date(2018, 12, 31))
+    assert not audit_of("mentoring.programme")
+    response = as_(people["coordinator"]).patch(PROGRAMME, {"name": None}, content_type=JSON)
+    assert response.status_code == 422
+    assert list(error_of(response)["errors"]) == ["name"]
+
+
+def event_body(**changes) -> dict:
+    return {
+        "kind": "launch",
+        "title": "Launch meeting",
+        "place": "Brussels",
+        "starts_on": "2017-02-01",
+        "ends_on": "2017-02-02",
+        "attendance": 60,
+        **changes,
+    }
+
+
+def test_a_coordinator_adds_an_event(people):
+    response = as_(people["coordinator"]).post(
+        f"{PROGRAMME}/events", event_body(), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() == {
+        "kind": "launch", "title": "Launch meeting", "place": "Brussels",
+        "starts_on": "2017-02-01", "ends_on": "2017-02-02", "attendance": 60,
+    }  # fmt: skip
+    event = ProgrammeEvent.objects.get()
+    assert (event.programme.slug, event.place) == ("test-programme", "Brussels")
+    assert [e.action for e in audit_of("mentoring.programmeevent")] == ["create"]
+    assert Client().get(PROGRAMME).json()["events"][0]["title"] == "Launch meeting"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ends_on": "2017-01-31"}, "ends_on", "The event cannot end before it starts."),
+        ({"kind": "party"}, "kind", "Select a valid choice."),
+        ({"attendance": -3}, "attendance", "Ensure this value is greater than or equal to 0."),
+        ({"title": ""}, "title", "This field is required."),
+    ],
+)
+def test_an_event_that_is_not_valid_is_refused(people, changes, field, message):
+    response = as_(people["coordinator"]).post(
+        f"{PROGRAMME}/events", event_body(**changes), content_type=JSON
+    )
+    assert response.status_code == 422
+    data = error_of(response)
+    assert list(data["errors"]) == [field]
+    assert data["detail"].startswith(message)
+    assert not ProgrammeEvent.objects.exists()
+    assert not audit_of("mentoring.programmeevent")
+
+
+def test_an_event_of_a_programme_that_does_not_exist_is_a_404(people):
+    response = as_(people["coordinator"]).post(
+        "/api/v1/programmes/nothing-here/events", event_body(), content_type=JSON
+    )
+    assert response.status_code == 404
+
+
+def test_a_coordinator_creates_a_scheme_and_its_facilitator_gets_the_theme(people):
+    mpi = Organisation.objects.get(name="Migration Policy Institute Europe")
+    body = {
+        "theme": "C",
+        "toolkit": {"theme": "C", "year": 2018},
+        "facilitator": "Migration Policy Group",
+        "capacity": 2,
+        "forbid_same_country": True,
+    }
+    response = as_(people["coordinator"]).post(f"{PROGRAMME}/schemes", body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["programme"], data["theme"], data["toolkit_year"], data["facilitator"]) == (
+        "test-programme", "C", 2018, "Migration Policy Group"
+    )  # fmt: skip
+    assert data["constraints"] == {
+        "capacity": 2, "forbid_same_country": True, "require_shared_language": False
+    }  # fmt: skip
+    assert (data["members"], data["pairings"]) == ([], [])
+    scheme = Scheme.objects.get(programme__slug="test-programme", theme__code="C")
+    assert scheme.toolkit == Toolkit.objects.get(theme__code="C")
+    mpg = Organisation.objects.get(name="Migration Policy Group")
+    assert sorted(mpg.themes.values_list("code", flat=True)) == ["A", "C"]
+    assert list(mpi.themes.values_list("code", flat=True)) == ["C"]
+    assert [e.action for e in audit_of("mentoring.scheme")] == ["create"]
+    (grant,) = audit_of("people.organisation")
+    assert grant.changes == {"themes": ["A", "A, C"]}
+    # The facilitator now facilitates theme C: they plan its visits.
+    fatima = type(people["facilitator"]).objects.get(username="fatima")  # roles not cached
+    assert fatima.has_perm("mentoring.plan_visit", Pairing(scheme=scheme, theme=scheme.theme))
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"theme": "C", "toolkit": {"theme": "A", "year": 2018}},
+            "toolkit",
+            "A 2018: ",  # "… is an edition of theme A, not of C."
+        ),
+        ({"theme": "A"}, "theme", "This programme already has a scheme on this theme."),
+        ({"theme": "Z"}, "theme", "There is no such theme."),
+        ({"theme": "C", "toolkit": {"theme": "C", "year": 1999}}, "toolkit", "There is no "),
+        ({"theme": "C", "facilitator": "Nobody Inc"}, "facilitator", "There is no such org"),
+        ({"theme": "C", "capacity": 0}, "capacity", "A mentor city takes at least 1"),
+    ],
+)
+def test_a_scheme_that_is_not_valid_is_refused(people, body, field, message):
+    response = as_(people["coordinator"]).post(f"{PROGRAMME}/schemes", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    data = error_of(response)
+    assert list(data["errors"]) == [field]
+    assert data["detail"].startswith(message)
+    assert data["errors"][field] == [data["detail"]]
+    assert Scheme.objects.count() == 1
+    assert not audit_of("mentoring.scheme")
+    assert not audit_of("people.organisation")
+
+
+def test_the_wrong_toolkit_edition_says_which_theme_it_belongs_to(people):
+    body = {"theme": "C", "toolkit": {"theme": "A", "year": 2018}}
+    response = as_(people["coordinator"]).post(f"{PROGRAMME}/schemes", body, content_type=JSON)
+    assert "is an edition of theme A, not of C" in error_of(response)["detail"]
+
+
+def test_a_coordinator_changes_only_the_scheme_s_fields_sent(people):
+    mpi = Organisation.objects.get(name="Migration Policy Institute Europe")
+    response = as_(people["coordinator"]).patch(
+        SCHEME,
+        {"capacity": 2, "facilitator": "Migration Policy Institute Europe"},
+        content_type=JSON,
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["facilitator"], data["constraints"]["capacity"]) == (
+        "Migration Policy Institute Europe", 2
+    )  # fmt: skip
+    scheme = Scheme.objects.get()
+    assert (scheme.theme.code, scheme.toolkit, scheme.forbid_same_country) == ("A", None, False)
+    assert sorted(mpi.themes.values_list("code", flat=True)) == ["A", "C"]
+    (entry,) = audit_of("mentoring.scheme")
+    assert entry.changes["capacity"] == ["1", "2"]
+    response = as_(people["coordinator"]).patch(
+        SCHEME, {"toolkit": {"theme": "A", "year": 2018}, "facilitator": None}, content_type=JSON
+    )
+    assert response.status_code == 200
+    assert (response.json()["toolkit_year"], response.json()["facilitator"]) == (2018, None)
+
+
+def test_a_scheme_change_that_is_not_valid_stores_nothing(people):
+    response = as_(people["coordinator"]).patch(
+        SCHEME, {"capacity": 3, "toolkit": {"theme": "C", "year": 2018}}, content_type=JSON
+    )
+    assert response.status_code == 422
+    data = error_of(response)
+    assert list(data["errors"]) == ["toolkit"]
+    assert "is an edition of theme C, not of A" in data["detail"]
+    scheme = Scheme.objects.get()
+    assert (scheme.capacity, scheme.toolkit) == (1, None)
+    assert not audit_of("mentoring.scheme")
+    assert as_(people["coordinator"]).patch(
+        f"{PROGRAMME}/schemes/C", {"capacity": 2}, content_type=JSON
+    ).status_code == 404  # fmt: skip
+
+
+def test_a_coordinator_takes_a_city_out_of_a_scheme(people):
+    Pairing.objects.filter(implementing_city__slug="helsinki").delete()
+    response = as_(people["coordinator"]).delete(f"{SCHEME}/members/helsinki")
+    assert response.status_code == 204, response.content
+    assert not SchemeCity.objects.filter(city__slug="helsinki").exists()
+    assert ProgrammeCity.objects.filter(city__slug="helsinki").exists()  # still a partner
+    assert [e.action for e in audit_of("mentoring.schemecity")] == ["delete"]
+    # Not (or no longer) in the scheme: nothing to take out.
+    assert as_(people["coordinator"]).delete(f"{SCHEME}/members/helsinki").status_code == 404
+    assert as_(people["coordinator"]).delete(f"{SCHEME}/members/atlantis").status_code == 404
+
+
+def test_a_paired_city_is_not_taken_out_of_a_scheme(people):
+    response = as_(people["coordinator"]).delete(f"{SCHEME}/members/athens")
+    assert response.status_code == 422
+    message = "Athens is in a pairing of this scheme. Remove the pairing first."
+    assert error_of(response) == {"detail": message, "errors": {"city": [message]}}
+    assert SchemeCity.objects.filter(city__slug="athens").exists()
+    assert not audit_of("mentoring.schemecity")
+
+
+COORDINATOR_WRITES = [
+    ("post", "/api/v1/programmes", programme_body()),
+    ("patch", PROGRAMME, {"name": "Renamed"}),
+    ("post", f"{PROGRAMME}/events", event_body()),
+    ("post", f"{PROGRAMME}/schemes", {"theme": "C"}),
+    ("patch", SCHEME, {"capacity": 3}),
+    ("delete", f"{SCHEME}/members/helsinki", None),
+]
+
+
+def _stored() -> tuple:
+    return (
+        list(Programme.objects.values_list("name", "slug")),
+        ProgrammeEvent.objects.count(),
+        list(Scheme.objects.values_list("theme__code", "capacity")),
+        SchemeCity.objects.count(),
+        AuditEntry.objects.filter(target_type__startswith="mentoring.").count(),
+    )
+
+
+def _send(client: Client, method: str, url: str, body: dict | None):
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, body, content_type=JSON)
+
+
+@pytest.mark.parametrize(("method", "url", "body"), COORDINATOR_WRITES)
+def test_only_coordinators_set_up_programmes_and_schemes(people, method, url, body):
+    Pairing.objects.filter(implementing_city__slug="helsinki").delete()
+    before = _stored()
+    assert _send(Client(), method, url, body).status_code == 401
+    for role in ("officer", "other_officer", "mentor", "facilitator", "staff", "nobody"):
+        response = _send(as_(people[role]), method, url, body)
+        assert response.status_code == 403, role
+        assert response.json()["detail"].startswith("Only coordinators"), role
+    read = Client(headers=bearer(people["coordinator"], scope="read"))
+    response = _send(read, method, url, body)
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+    assert _stored() == before
+    # ...and the coordinator may.
+    assert _send(as_(people["coordinator"]), method, url, body).status_code in (200, 201, 204)
+
+
+# -- a city's rates ----------------------------------------------------------------------------
+
+
+def test_an_officer_sets_the_city_s_day_rate_and_co_financing(people):
+    response = as_(people["officer"]).put(
+        f"{WORKLOAD}/rates", {"day_rate": "312.50", "co_financing": "9000"}, content_type=JSON
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["day_rate"], data["co_financing"], data["city"]["slug"]) == (
+        "312.50", "9000.00", "athens"
+    )  # fmt: skip
+    partner = ProgrammeCity.objects.get(city__slug="athens")
+    assert (str(partner.day_rate), str(partner.co_financing)) == ("312.50", "9000.00")
+    (entry,) = audit_of("mentoring.programmecity")
+    assert entry.changes == {
+        "day_rate": ["300.00", "312.50"], "co_financing": [None, "9000"]
+    }  # fmt: skip
+    assert entry.city.slug == "athens"
+
+
+def test_a_coordinator_clears_the_rates_and_the_same_values_record_nothing(people):
+    url, coordinator = f"{WORKLOAD}/rates", as_(people["coordinator"])
+    body = {"day_rate": None, "co_financing": None}
+    response = coordinator.put(url, body, content_type=JSON)
+    assert response.status_code == 200, response.content
+    assert (response.json()["day_rate"], response.json()["staff_cost"]) == (None, None)
+    assert ProgrammeCity.objects.get(city__slug="athens").day_rate is None
+    assert coordinator.put(url, body, content_type=JSON).status_code == 200
+    assert len(audit_of("mentoring.programmecity")) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"day_rate": "0", "co_financing": None}, "day_rate", "The day rate must be more than 0."),
+        (
+            {"day_rate": "-20", "co_financing": "100"},
+            "day_rate",
+            "The day rate must be more than 0.",
+        ),
+        (
+            {"day_rate": "300", "co_financing": "-1"},
+            "co_financing",
+            "The co-financing cannot be negative.",
+        ),
+        (
+            {"day_rate": "1000000", "co_financing": None},
+            "day_rate",
+            "The day rate can be at most 999,999.99 euros.",
+        ),
+        (
+            {"day_rate": "312.505", "co_financing": None},
+            "day_rate",
+            "Give the day rate in euros and cents, e.g. 312.50.",
+        ),
+    ],
+)
+def test_rates_that_are_not_valid_are_refused(people, body, field, message):
+    response = as_(people["officer"]).put(f"{WORKLOAD}/rates", body, content_type=JSON)
+    assert response.status_code == 422
+    assert error_of(response) == {"detail": message, "errors": {field: [message]}}
+    partner = ProgrammeCity.objects.get(city__slug="athens")
+    assert (partner.day_rate, partner.co_financing) == (300, None)
+    assert not audit_of("mentoring.programmecity")
+
+
+def test_rates_must_both_be_sent(people):
+    response = as_(people["officer"]).put(
+        f"{WORKLOAD}/rates", {"day_rate": "250"}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert set(error_of(response)["errors"]) == {"co_financing"}
+    assert ProgrammeCity.objects.get(city__slug="athens").day_rate == 300
+
+
+def test_only_the_city_s_officers_and_coordinators_set_its_rates(people):
+    body = {"data": {"day_rate": "250", "co_financing": None}, "content_type": JSON}
+    url = f"{WORKLOAD}/rates"
+    assert Client().put(url, **body).status_code == 401
+    for role in ("other_officer", "mentor", "facilitator", "staff", "nobody"):
+        assert as_(people[role]).put(url, **body).status_code == 404, role  # as the workload
+    read = Client(headers=bearer(people["officer"], scope="read"))
+    assert read.put(url, **body).status_code == 403
+    assert ProgrammeCity.objects.get(city__slug="athens").day_rate == 300
+    # Not a partner city of the programme.
+    tampere = as_(people["coordinator"]).put(f"{PROGRAMME}/workload/tampere/rates", **body)
+    assert tampere.status_code == 404

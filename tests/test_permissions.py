@@ -218,6 +218,13 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:publish_visit_report": everyone(NOT_ALLOWED),
     "api:get_workload": {**everyone(HIDDEN), "officer": (OK, OK), "coordinator": (OK, OK)},
     "api:log_work_days": everyone(NOT_ALLOWED),
+    "api:create_programme": everyone(OK),  # its path's GET lists the programmes
+    "api:change_programme": everyone(OK),  # its path's GET is the programme
+    "api:add_programme_event": everyone(NOT_ALLOWED),  # POST only
+    "api:create_scheme": everyone(NOT_ALLOWED),  # POST only
+    "api:change_scheme": everyone(OK),  # its path's GET is the scheme
+    "api:remove_scheme_member": everyone(NOT_ALLOWED),  # DELETE only
+    "api:set_workload_rates": everyone(NOT_ALLOWED),  # PUT only
     "api:openapi-json": everyone(OK),
     "api:openapi-view": everyone(OK),
     "api:api-root": everyone(HIDDEN),
@@ -290,6 +297,12 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:publish_visit_report": {"visit_id": visit.pk},
         "api:get_workload": athens,
         "api:log_work_days": athens,
+        "api:change_programme": programme,
+        "api:add_programme_event": programme,
+        "api:create_scheme": programme,
+        "api:change_scheme": scheme,
+        "api:remove_scheme_member": {**scheme, "city": "athens"},
+        "api:set_workload_rates": athens,
         "catalogue:theme": {"code": code},
         "catalogue:toolkit": {"code": code, "year": year},
         "catalogue:toolkit_pdf": {"code": code, "year": year},

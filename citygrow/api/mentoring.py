@@ -6,6 +6,11 @@ published by the network; a visit's participants are shown to the pairing's team
 only to its team. Every write goes through `citygrow.mentoring.services`; what the data does not
 allow (a `MentoringError`) is 422 with the service's message, keyed by the field it is about, and
 nothing is stored.
+
+Coordinators also set up programmes, their events and schemes, and a city's officers and
+coordinators set its rates, through the same forms and write functions as the pages
+(citygrow.mentoring.forms, views_programmes, workload_forms, views_workload), so that the pages
+and the API refuse and store the same things; a form's refusal is 422 with its messages by field.
 """
 
 from decimal import Decimal
@@ -21,17 +26,25 @@ from ninja import Router, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write
 from citygrow.api.mentoring_schemas import (
+    EventIn,
+    EventOut,
     MemberIn,
     MemberOut,
     PairingOut,
     PairingsIn,
+    ProgrammeIn,
     ProgrammeOut,
+    ProgrammePatch,
     ProgrammeSlug,
     ProgrammeSummary,
     ProposalOut,
+    RatesIn,
     ReportIn,
     ReportOut,
+    SchemeIn,
     SchemeOut,
+    SchemePatch,
+    ToolkitRefIn,
     VisitIn,
     VisitOut,
     WorkloadOut,
@@ -39,7 +52,9 @@ from citygrow.api.mentoring_schemas import (
     WorkLogOut,
 )
 from citygrow.api.schemas import CitySlug, ErrorOut, ThemeCode
+from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.mentoring import services
+from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
 from citygrow.mentoring.models import (
     Pairing,
     Programme,
@@ -51,7 +66,16 @@ from citygrow.mentoring.models import (
     WorkLog,
 )
 from citygrow.mentoring.services import MentoringError
-from citygrow.people.models import City, User
+from citygrow.mentoring.views_programmes import (
+    programme_values,
+    save_event,
+    save_programme,
+    save_scheme,
+)
+from citygrow.mentoring.views_workload import save_rates
+from citygrow.mentoring.workload_forms import RatesForm
+from citygrow.people import audit
+from citygrow.people.models import AuditEntry, City, Organisation, User
 
 router = Router(tags=["mentoring"])
 
@@ -73,6 +97,36 @@ def _invalid(field: str, message: str) -> Status:
 
 def _forbidden(message: str) -> Status:
     return Status(403, {"detail": message})
+
+
+def _form_refused(form: Any, detail: str) -> Status:
+    """A form of the pages that refused the data: 422 with its messages by field (`__all__`:
+    about no one field); the detail is the message when there is only one."""
+    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    every = [message for messages in errors.values() for message in messages]
+    return Status(422, {"detail": every[0] if len(every) == 1 else detail, "errors": errors})
+
+
+def _bound(form: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """The data to bind a page's form with: the values `form` (unbound, on the stored
+    object) shows, replaced by `changes`; so fields not sent keep their value."""
+    return {**{name: form[name].value() for name in form.fields}, **changes}
+
+
+def _organisation_ids(field: str, names: list[str]) -> list[int] | Status:
+    """The ids of the organisations named, in that order; 422 for a name nobody has."""
+    found = Organisation.objects.in_bulk(list(dict.fromkeys(names)), field_name="name")
+    unknown = [name for name in names if name not in found]
+    if unknown:
+        return _invalid(field, _("There is no such organisation: %(name)s.") % {"name": unknown[0]})
+    return [found[name].pk for name in names]
+
+
+def _organisation_id(field: str, name: str | None) -> int | Status | None:
+    if name is None:
+        return None
+    found = _organisation_ids(field, [name])
+    return found if isinstance(found, Status) else found[0]
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -275,6 +329,10 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One programme with its events, partner cities and schemes",
 )
 def get_programme(request: HttpRequest, slug: ProgrammeSlug) -> Any:
+    return _programme_out(request, slug)
+
+
+def _programme_out(request: HttpRequest, slug: str) -> dict[str, Any]:
     programme = get_object_or_404(
         Programme.objects.select_related("coordinator").prefetch_related(
             "organisations",
@@ -313,6 +371,198 @@ def get_programme(request: HttpRequest, slug: ProgrammeSlug) -> Any:
     }
 
 
+MANAGE = "mentoring.manage_programme"
+WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _programme_changes(payload: Any, *, partial: bool) -> dict[str, Any] | Status:
+    """The payload as the programme form's data: organisations by id."""
+    changes = payload.dict(exclude_unset=partial)
+    if "coordinator" in changes:
+        coordinator = _organisation_id("coordinator", changes["coordinator"])
+        if isinstance(coordinator, Status):
+            return coordinator
+        changes["coordinator"] = coordinator
+    if "organisations" in changes:
+        organisations = _organisation_ids("organisations", changes["organisations"] or [])
+        if isinstance(organisations, Status):
+            return organisations
+        changes["organisations"] = organisations
+    return changes
+
+
+@router.post(
+    "/programmes",
+    response={400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 201: ProgrammeOut},
+    auth=SIGNED_IN,
+    summary="Create a programme",
+)
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
+    """For coordinators. Checked as on the programme page: a unique name and short name, an
+    end not before the start, a budget more than 0 (or none)."""
+    require_write(request)
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators set up programmes."))
+    changes = _programme_changes(payload, partial=False)
+    if isinstance(changes, Status):
+        return changes
+    form = ProgrammeForm(changes)
+    if not form.is_valid():
+        return _form_refused(form, _("The programme is not valid."))
+    programme = save_programme(form, by=request.user)
+    return Status(201, _programme_out(request, programme.slug))
+
+
+@router.patch(
+    "/programmes/{slug}",
+    response={**WRITE, 200: ProgrammeOut},
+    auth=SIGNED_IN,
+    summary="Change a programme",
+)
+def change_programme(request: HttpRequest, slug: ProgrammeSlug, payload: ProgrammePatch) -> Any:
+    """For coordinators. Only the fields sent change (the others keep their value), checked
+    as on the programme page; a new `slug` changes the programme's addresses."""
+    require_write(request)
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators change programmes."))
+    changes = _programme_changes(payload, partial=True)
+    if isinstance(changes, Status):
+        return changes
+    before = programme_values(programme)
+    data = _bound(ProgrammeForm(instance=programme), changes)
+    form = ProgrammeForm(data, instance=programme)
+    if not form.is_valid():
+        return _form_refused(form, _("The programme is not valid."))
+    programme = save_programme(form, by=request.user, before=before)
+    return _programme_out(request, programme.slug)
+
+
+@router.post(
+    "/programmes/{slug}/events",
+    response={**WRITE, 201: EventOut},
+    auth=SIGNED_IN,
+    summary="Add an event to a programme",
+)
+def add_programme_event(request: HttpRequest, slug: ProgrammeSlug, payload: EventIn) -> Any:
+    """For coordinators: a launch meeting, conference, final or other meeting of the whole
+    programme, checked as on the event page."""
+    require_write(request)
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators add a programme's events."))
+    form = EventForm(payload.dict())
+    if not form.is_valid():
+        return _form_refused(form, _("The event is not valid."))
+    event = save_event(form, programme=programme, by=request.user)
+    return Status(
+        201,
+        {
+            "kind": event.kind,
+            "title": event.title,
+            "place": event.place,
+            "starts_on": event.starts_on,
+            "ends_on": event.ends_on,
+            "attendance": event.attendance,
+        },
+    )
+
+
+def _scheme_changes(payload: Any, *, partial: bool) -> dict[str, Any] | Status:
+    """The payload as the scheme form's data: the toolkit and facilitator by id."""
+    changes = payload.dict(exclude_unset=partial)
+    if "toolkit" in changes:
+        ref: ToolkitRefIn | None = getattr(payload, "toolkit", None)
+        toolkit = None
+        if ref is not None:
+            toolkit = Toolkit.objects.filter(theme__code=ref.theme, year=ref.year).first()
+            if toolkit is None:
+                return _invalid(
+                    "toolkit",
+                    _("There is no toolkit %(theme)s %(year)s.")
+                    % {"theme": ref.theme, "year": ref.year},
+                )
+        changes["toolkit"] = toolkit.pk if toolkit else None
+    if "facilitator" in changes:
+        facilitator = _organisation_id("facilitator", changes["facilitator"])
+        if isinstance(facilitator, Status):
+            return facilitator
+        changes["facilitator"] = facilitator
+    return changes
+
+
+def _saved_scheme(request: HttpRequest, form: SchemeForm, before: dict[str, Any]) -> Any:
+    """Save a valid scheme form as the pages do; 422 when a scheme on the theme was made
+    meanwhile."""
+    action = AuditEntry.Action.CHANGE if before else AuditEntry.Action.CREATE
+    scheme = save_scheme(form, by=request.user, action=action, before=before)
+    if scheme is None:
+        return _form_refused(form, _("The scheme is not valid."))
+    return scheme
+
+
+@router.post(
+    "/programmes/{slug}/schemes",
+    response={**WRITE, 201: SchemeOut},
+    auth=SIGNED_IN,
+    summary="Create a scheme of a programme",
+)
+def create_scheme(request: HttpRequest, slug: ProgrammeSlug, payload: SchemeIn) -> Any:
+    """For coordinators: one theme per programme, with a toolkit edition of that theme (or
+    none: its current published one). The facilitating organisation is given the theme, as on
+    the scheme page. Add the cities with the `members` route."""
+    require_write(request)
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators set up schemes."))
+    theme = Theme.objects.filter(code=payload.theme).first()
+    if theme is None:
+        return _invalid("theme", _("There is no such theme."))
+    if Scheme.objects.filter(programme=programme, theme=theme).exists():
+        return _invalid("theme", _("This programme already has a scheme on this theme."))
+    changes = _scheme_changes(payload, partial=False)
+    if isinstance(changes, Status):
+        return changes
+    form = SchemeForm({**changes, "theme": theme.pk}, programme=programme)
+    if not form.is_valid():
+        return _form_refused(form, _("The scheme is not valid."))
+    scheme = _saved_scheme(request, form, {})
+    if isinstance(scheme, Status):
+        return scheme
+    return Status(201, get_scheme(request, slug, scheme.theme.code))
+
+
+@router.patch(
+    "/programmes/{slug}/schemes/{code}",
+    response={**WRITE, 200: SchemeOut},
+    auth=SIGNED_IN,
+    summary="Change a scheme",
+)
+def change_scheme(
+    request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode, payload: SchemePatch
+) -> Any:
+    """For coordinators. Only the fields sent change (the others keep their value), checked
+    as on the scheme page; a new facilitating organisation is given the theme."""
+    require_write(request)
+    scheme = get_object_or_404(
+        Scheme.objects.select_related("programme", "theme"), programme__slug=slug, theme__code=code
+    )
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators change schemes."))
+    changes = _scheme_changes(payload, partial=True)
+    if isinstance(changes, Status):
+        return changes
+    before = audit.field_values(scheme)
+    data = _bound(SchemeForm(instance=scheme, programme=scheme.programme), changes)
+    form = SchemeForm(data, instance=scheme, programme=scheme.programme)
+    if not form.is_valid():
+        return _form_refused(form, _("The scheme is not valid."))
+    saved = _saved_scheme(request, form, before)
+    if isinstance(saved, Status):
+        return saved
+    return get_scheme(request, slug, code)
+
+
 @router.get(
     "/programmes/{slug}/schemes/{code}",
     response={**READ, 200: SchemeOut},
@@ -325,9 +575,6 @@ def get_scheme(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode) -> An
         **_scheme_out(request, scheme, with_visits=True),
         "programme": scheme.programme.slug,
     }
-
-
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.post(
@@ -352,6 +599,31 @@ def add_scheme_member(
     except MentoringError as error:
         return _refused(error)
     return Status(201, {"city": _city(city), "role": member.role})
+
+
+@router.delete(
+    "/programmes/{slug}/schemes/{code}/members/{city}",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=SIGNED_IN,
+    summary="Take a city out of a scheme",
+)
+def remove_scheme_member(
+    request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode, city: CitySlug
+) -> Any:
+    """For coordinators; refused while the city is in one of the scheme's pairings (undo the
+    pairing first). The city stays a partner city of the programme."""
+    require_write(request)
+    scheme = _scheme(slug, code)
+    if not request.user.has_perm(MANAGE):
+        return _forbidden(_("Only coordinators change a scheme's cities."))
+    member = get_object_or_404(
+        SchemeCity.objects.select_related("city"), scheme=scheme, city__slug=city
+    )
+    try:
+        services.remove_member(member=member, by=request.user)
+    except MentoringError as error:
+        return _refused(error, "city")
+    return Status(204, None)
 
 
 @router.post(
@@ -707,6 +979,10 @@ def get_workload(request: HttpRequest, slug: ProgrammeSlug, city: CitySlug) -> A
     """Days logged against the planned workload, staff cost and co-financing; for the city's
     officers and coordinators (404 for others, and for a city not in the programme)."""
     programme, found = _city_work(request, slug, city)
+    return _workload_out(programme, found)
+
+
+def _workload_out(programme: Programme, found: City) -> dict[str, Any]:
     try:
         load, entries = services.workload_of(programme, found)
     except ProgrammeCity.DoesNotExist:
@@ -756,3 +1032,29 @@ def log_work_days(
     except MentoringError as error:
         return _refused(error)
     return Status(201, _work_log(entry))
+
+
+@router.put(
+    "/programmes/{slug}/workload/{city}/rates",
+    response={**WRITE, 200: WorkloadOut},
+    auth=SIGNED_IN,
+    summary="Set a city's day rate and co-financing",
+)
+def set_workload_rates(
+    request: HttpRequest, slug: ProgrammeSlug, city: CitySlug, payload: RatesIn
+) -> Any:
+    """For the city's officers and coordinators (404 for others, as the workload): the staff
+    day rate (more than 0) and the co-financing (0 or more), both replaced; null: not set.
+    Answers with the workload as it now is."""
+    require_write(request)
+    programme, found = _city_work(request, slug, city)
+    partner = get_object_or_404(
+        ProgrammeCity.objects.select_related("city"), programme=programme, city=found
+    )
+    if not request.user.has_perm("mentoring.set_rates", found):
+        return _forbidden(_("Only the city's officers and coordinators set its rates."))
+    form = RatesForm(payload.dict())
+    if not form.is_valid():
+        return _form_refused(form, _("The rates are not valid."))
+    save_rates(partner, form, by=request.user)
+    return _workload_out(programme, found)

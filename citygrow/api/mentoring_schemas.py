@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from ninja import Field, Path, Schema
 
 from citygrow.api.schemas import KeyFactorRef
+from citygrow.mentoring.models import PLANNED_DAYS
 
 #: A programme's short name in addresses (Programme.slug); anything else gets 422 before a query.
 ProgrammeSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
@@ -16,6 +17,7 @@ ProgrammeSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)
 _NO_NUL = r"^[^\x00]*$"
 SlugIn = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 UsernameIn = Annotated[str, Field(pattern=_NO_NUL, max_length=150)]
+OrganisationName = Annotated[str, Field(pattern=_NO_NUL, max_length=200)]
 
 
 def text(max_length: int, description: str = "") -> Any:
@@ -239,6 +241,98 @@ class ReportIn(Schema):
     findings: list[FindingIn] = Field([], max_length=200)
 
 
+class ProgrammeIn(Schema):
+    """A new programme; validated as the programme form of the pages (ProgrammeForm)."""
+
+    name: str = Field(pattern=_NO_NUL, max_length=200)
+    slug: str = Field(
+        pattern=_NO_NUL, max_length=100, description="Letters, digits and hyphens, e.g. cities-grow"
+    )
+    summary: str = text(5_000)
+    starts_on: date
+    ends_on: date
+    budget: Decimal | None = Field(None, description="EUR, more than 0; None: not known")
+    funder: str = text(300)
+    coordinator: OrganisationName | None = Field(
+        None, description="The coordinating organisation's name"
+    )
+    planned_days: int = Field(
+        PLANNED_DAYS, ge=-32768, le=32767, description="Planned workload per city, in days"
+    )
+    organisations: list[OrganisationName] = Field(
+        [], max_length=100, description="The names of the expert organisations"
+    )
+    is_demo: bool = False
+
+
+class ProgrammePatch(Schema):
+    """Changes to a programme: the fields sent replace the stored ones; the others keep their
+    value. `budget` and `coordinator` may be sent as null to clear them."""
+
+    name: str | None = Field(None, pattern=_NO_NUL, max_length=200)
+    slug: str | None = Field(None, pattern=_NO_NUL, max_length=100)
+    summary: str | None = Field(None, pattern=_NO_NUL, max_length=5_000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    budget: Decimal | None = None
+    funder: str | None = Field(None, pattern=_NO_NUL, max_length=300)
+    coordinator: OrganisationName | None = None
+    planned_days: int | None = Field(None, ge=-32768, le=32767)
+    organisations: list[OrganisationName] | None = Field(None, max_length=100)
+    is_demo: bool | None = None
+
+
+class EventIn(Schema):
+    """A meeting of the whole programme; validated as on the pages (EventForm)."""
+
+    kind: str = Field(description="launch, conference, final or other")
+    title: str = Field(pattern=_NO_NUL, max_length=200)
+    place: str = Field(pattern=_NO_NUL, max_length=200)
+    starts_on: date
+    ends_on: date
+    attendance: int | None = Field(
+        None, ge=-2_147_483_648, le=2_147_483_647, description="How many people took part"
+    )
+
+
+class ToolkitRefIn(Schema):
+    theme: str = Field(pattern=r"^[A-Z]$", description="Theme code, e.g. A")
+    year: int = Field(ge=0, le=32767)
+
+
+class SchemeIn(Schema):
+    """A new scheme of a programme; validated as on the pages (SchemeForm)."""
+
+    theme: str = Field(
+        pattern=r"^[A-Z]$", description="Theme code, e.g. A: one the programme has no scheme on"
+    )
+    toolkit: ToolkitRefIn | None = Field(
+        None,
+        description="An edition of the scheme's theme; None: the theme's current published one",
+    )
+    facilitator: OrganisationName | None = Field(
+        None,
+        description="The facilitating organisation's name; it is given the theme (its members "
+        "get the facilitator's access to it)",
+    )
+    capacity: int = Field(
+        1, ge=-32768, le=32767, description="The most implementing cities one mentor takes on"
+    )
+    forbid_same_country: bool = False
+    require_shared_language: bool = False
+
+
+class SchemePatch(Schema):
+    """Changes to a scheme (its theme stays): the fields sent replace the stored ones; the
+    others keep their value. `toolkit` and `facilitator` may be sent as null to clear them."""
+
+    toolkit: ToolkitRefIn | None = None
+    facilitator: OrganisationName | None = None
+    capacity: int | None = Field(None, ge=-32768, le=32767)
+    forbid_same_country: bool | None = None
+    require_shared_language: bool | None = None
+
+
 # -- workload -----------------------------------------------------------------------------------
 
 
@@ -275,3 +369,10 @@ class WorkLogIn(Schema):
     worked_on: date
     days: Decimal = Field(decimal_places=2, description="e.g. 0.5 for half a day")
     note: str = text(300)
+
+
+class RatesIn(Schema):
+    """A city's day rate and co-financing in a programme; both are replaced (null: not set)."""
+
+    day_rate: Decimal | None = Field(description="EUR, more than 0; null: not set")
+    co_financing: Decimal | None = Field(description="EUR, 0 or more; null: not set")

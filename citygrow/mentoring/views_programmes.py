@@ -30,6 +30,7 @@ from citygrow.mentoring.models import (
     Pairing,
     Programme,
     ProgrammeCity,
+    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
@@ -131,9 +132,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            programme = form.save()
-            audit.record(actor=request.user, action=AuditEntry.Action.CREATE, target=programme)
+        programme = save_programme(form, by=request.user)
         messages.success(request, _("Programme created."))
         return redirect(programme)
     return render(request, "mentoring/programme_form.html", {"form": form, "programme": None})
@@ -143,26 +142,34 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @coordinators_only
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    before = _programme_values(programme)
+    before = programme_values(programme)
     # The form changes its instance as it validates; the page keeps showing the stored name.
     form = ProgrammeForm(request.POST or None, instance=copy.copy(programme))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            programme = form.save()
-            changes = audit.changes_between(before, _programme_values(programme))
-            if changes:
-                audit.record(
-                    actor=request.user,
-                    action=AuditEntry.Action.CHANGE,
-                    target=programme,
-                    changes=changes,
-                )
+        programme = save_programme(form, by=request.user, before=before)
         messages.success(request, _("Programme saved."))
         return redirect(programme)
     return render(request, "mentoring/programme_form.html", {"form": form, "programme": programme})
 
 
-def _programme_values(programme: Programme) -> dict[str, Any]:
+def save_programme(
+    form: ProgrammeForm, *, by: Any, before: dict[str, Any] | None = None
+) -> Programme:
+    """Save a valid programme form with its audit record, in one transaction (the pages and
+    the API). `before`: `programme_values` of the programme being changed, taken before the
+    form was validated; None for a new programme."""
+    with transaction.atomic():
+        programme = form.save()
+        if before is None:
+            audit.record(actor=by, action=AuditEntry.Action.CREATE, target=programme)
+        elif changes := audit.changes_between(before, programme_values(programme)):
+            audit.record(
+                actor=by, action=AuditEntry.Action.CHANGE, target=programme, changes=changes
+            )
+    return programme
+
+
+def programme_values(programme: Programme) -> dict[str, Any]:
     values = audit.field_values(programme)
     values["organisations"] = ", ".join(
         sorted(programme.organisations.values_list("name", flat=True))
@@ -176,13 +183,19 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.programme = programme
-        with transaction.atomic():
-            event = form.save()
-            audit.record(actor=request.user, action=AuditEntry.Action.CREATE, target=event)
+        save_event(form, programme=programme, by=request.user)
         messages.success(request, _("Event added."))
         return redirect(f"{programme.get_absolute_url()}#events")
     return render(request, "mentoring/event_form.html", {"form": form, "programme": programme})
+
+
+def save_event(form: EventForm, *, programme: Programme, by: Any) -> ProgrammeEvent:
+    """Add a valid event form's event to `programme`, with its audit record (pages and API)."""
+    form.instance.programme = programme
+    with transaction.atomic():
+        event = form.save()
+        audit.record(actor=by, action=AuditEntry.Action.CREATE, target=event)
+    return event
 
 
 # Schemes ------------------------------------------------------------------------------------
@@ -194,7 +207,7 @@ def scheme_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = SchemeForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        scheme = _save_scheme(request, form, AuditEntry.Action.CREATE, {})
+        scheme = save_scheme(form, by=request.user, action=AuditEntry.Action.CREATE, before={})
         if scheme is not None:
             messages.success(request, _("Scheme created. Now add its cities."))
             return redirect(scheme)
@@ -214,7 +227,8 @@ def scheme_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_scheme(request, form, AuditEntry.Action.CHANGE, before) is not None
+        and save_scheme(form, by=request.user, action=AuditEntry.Action.CHANGE, before=before)
+        is not None
     ):
         messages.success(request, _("Scheme saved."))
         return redirect(scheme)
@@ -225,10 +239,9 @@ def scheme_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     )
 
 
-def _save_scheme(
-    request: HttpRequest, form: SchemeForm, action: str, before: dict[str, Any]
-) -> Scheme | None:
-    """Save the scheme and give its facilitating organisation the theme, in one transaction.
+def save_scheme(form: SchemeForm, *, by: Any, action: str, before: dict[str, Any]) -> Scheme | None:
+    """Save the scheme and give its facilitating organisation the theme, in one transaction
+    (the pages and the API). `before`: `audit.field_values` of the scheme being changed.
 
     None (with a form error) when another coordinator made a scheme on the theme meanwhile."""
     try:
@@ -236,9 +249,9 @@ def _save_scheme(
             scheme = form.save()
             changes = audit.changes_between(before, audit.field_values(scheme)) if before else {}
             if action == AuditEntry.Action.CREATE or changes:
-                audit.record(actor=request.user, action=action, target=scheme, changes=changes)
+                audit.record(actor=by, action=action, target=scheme, changes=changes)
             if scheme.facilitator is not None:
-                _give_theme(scheme.facilitator, scheme, request.user)
+                _give_theme(scheme.facilitator, scheme, by)
     except IntegrityError:
         form.add_error(None, _("This programme already has a scheme on this theme."))
         return None

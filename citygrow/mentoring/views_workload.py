@@ -155,6 +155,16 @@ def workload_rates(request: HttpRequest, slug: str, city: str) -> HttpResponse:
     form = RatesForm(request.POST, prefix="rates")
     if not form.is_valid():
         return _report_page(request, partner, rates_form=form, status=400)
+    changes = save_rates(partner, form, by=request.user)
+    messages.success(
+        request, _("Day rate and co-financing saved.") if changes else _("Nothing changed.")
+    )
+    return redirect("mentoring:workload", slug=slug, city=city)
+
+
+def save_rates(partner: ProgrammeCity, form: RatesForm, *, by: Any) -> dict[str, list[Any]]:
+    """Store a valid rates form's day rate and co-financing with an audit record of what
+    changed, in one transaction (the page and the API); the changes, empty when none."""
     fields = ["day_rate", "co_financing"]
     with transaction.atomic():
         before = audit.field_values(partner, fields)
@@ -164,16 +174,13 @@ def workload_rates(request: HttpRequest, slug: str, city: str) -> HttpResponse:
         if changes:
             partner.save(update_fields=fields)
             audit.record(
-                actor=request.user,
+                actor=by,
                 action=AuditEntry.Action.CHANGE,
                 target=partner,
                 city=partner.city,
                 changes=changes,
             )
-    messages.success(
-        request, _("Day rate and co-financing saved.") if changes else _("Nothing changed.")
-    )
-    return redirect("mentoring:workload", slug=slug, city=city)
+    return changes
 
 
 @require_safe
