@@ -131,3 +131,143 @@ def test_an_unknown_practice_is_not_found(client, seeded):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_the_library_pages_only_read(client, seeded, method):
     assert getattr(client, method)(URL).status_code == 405
+
+
+# The filter form offers plain options (practices.forms.PlainSelect), few key factors.
+
+
+def _options(response, name: str) -> list[str]:
+    import re
+
+    page = response.content.decode()
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select named {name}"
+    return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+
+def _another_edition_of_a(toolkit_a_text: str, year: int, status: str = "published"):
+    from citygrow.catalogue.services import load_toolkit, read_toolkit_text
+
+    text = toolkit_a_text.replace(
+        "  year: 2018\n  status: published", f"  year: {year}\n  status: {status}"
+    )
+    assert text != toolkit_a_text
+    return load_toolkit(document=read_toolkit_text(text, source="x.yaml"), source="x.yaml").toolkit
+
+
+def test_the_key_factors_offered_are_those_of_the_current_editions(
+    client, toolkit_a, toolkit_c, toolkit_a_text
+):
+    older = _another_edition_of_a(toolkit_a_text, 2010)
+    offered = _options(client.get(URL), "key_factor")
+    current = [str(pk) for pk in toolkit_a.key_factors.values_list("pk", flat=True)]
+    assert offered[0] == ""
+    assert set(current) <= set(offered)
+    assert set(toolkit_c.key_factors.values_list("pk", flat=True)) <= {int(v) for v in offered if v}
+    assert not {str(pk) for pk in older.key_factors.values_list("pk", flat=True)} & set(offered)
+
+
+def test_choosing_a_toolkit_offers_only_its_key_factors(
+    client, toolkit_a, toolkit_c, toolkit_a_text
+):
+    older = _another_edition_of_a(toolkit_a_text, 2010)
+    offered = _options(client.get(URL, {"toolkit": older.pk}), "key_factor")
+    assert offered == ["", *(str(pk) for pk in older.key_factors.values_list("pk", flat=True))]
+
+
+def test_a_key_factor_of_an_older_edition_still_filters_and_stays_selected(
+    client, toolkit_a, toolkit_a_text
+):
+    older = _another_edition_of_a(toolkit_a_text, 2010)
+    factor = older.key_factors.get(position=2)
+    response = client.get(URL, {"key_factor": factor.pk})
+    assert not response.context["form"].errors
+    assert response.context["page"].paginator.count == factor.practices.count() > 0
+    assert f'<option value="{factor.pk}" selected>' in response.content.decode()
+
+
+def test_a_draft_edition_and_its_key_factors_are_not_offered_to_a_visitor(
+    client, toolkit_a, toolkit_a_text
+):
+    draft = _another_edition_of_a(toolkit_a_text, 2030, status="draft")
+    assert str(draft.pk) not in _options(client.get(URL), "toolkit")
+    factor = draft.key_factors.first()
+    response = client.get(URL, {"key_factor": factor.pk})
+    assert "There is no such key factor." in response.content.decode()
+    assert str(factor.pk) not in _options(response, "key_factor")
+
+
+def test_the_chosen_filters_are_selected_and_labelled(client, toolkit_a):
+    response = client.get(URL, {"toolkit": toolkit_a.pk, "city": "helsinki", "country": "FI"})
+    page = response.content.decode()
+    assert f'<option value="{toolkit_a.pk}" selected>A. {toolkit_a.title} (2018)</option>' in page
+    assert '<option value="helsinki" selected>Helsinki</option>' in page
+    assert '<option value="FI" selected>Finland</option>' in page
+    assert '<label for="id_city">City</label>' in page and 'id="id_city"' in page
+    from citygrow.people.models import City
+
+    names = list(
+        City.objects.filter(slug__in=[s for s in _options(response, "city") if s])
+        .order_by("name")
+        .values_list("slug", flat=True)
+    )
+    assert _options(response, "city")[1:] == names
+
+
+@pytest.mark.parametrize(
+    ("page", "number", "shown"),
+    [
+        (None, 1, 20),
+        ("1", 1, 20),
+        ("2", 2, 13),
+        ("3", 2, 13),
+        ("0", 2, 13),
+        ("-1", 2, 13),
+        ("nonsense", 1, 20),
+        ("2.0", 1, 20),
+    ],
+)
+def test_every_page_number_gives_the_page_and_count_the_paginator_would(
+    client, seeded, page, number, shown
+):
+    from django.core.paginator import Paginator
+
+    expected = Paginator(Practice.objects.all(), 20).get_page(page)
+    response = client.get(URL, {"page": page} if page is not None else {})
+    got = response.context["page"]
+    assert (got.number, len(got.object_list), got.paginator.count) == (number, shown, 33)
+    assert got.number == expected.number
+    assert [p.pk for p in got.object_list] == [p.pk for p in expected.object_list]
+    assert "33 practices found." in response.content.decode()
+
+
+def test_a_search_with_no_match_counts_zero_on_every_page(client, seeded):
+    for page in ("1", "2"):
+        response = client.get(URL, {"q": "xylophone", "page": page})
+        assert response.context["page"].paginator.count == 0
+        assert "0 practices found." in response.content.decode()
+
+
+def test_the_key_factor_options_follow_an_edit_of_the_edition(client, toolkit_a):
+    from django.core.cache import cache
+
+    from citygrow.catalogue.services import refresh_fingerprint
+
+    cache.clear()
+    assert "A renamed key factor" not in client.get(URL).content.decode()
+    toolkit_a.key_factors.filter(position=1).update(heading="A renamed key factor")
+    refresh_fingerprint(toolkit_a)  # what an edit in the admin calls
+    assert "A1. A renamed key factor" in client.get(URL).content.decode()
+
+
+def test_a_warm_library_search_reads_the_editions_and_one_page(client, seeded):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    client.get(URL, {"q": "finance"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "finance"})
+    assert response.context["page"].paginator.count == Practice.objects.search("finance").count()
+    assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]

@@ -3,11 +3,16 @@
 import io
 import json
 
+import pytest
 import yaml
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from citygrow.catalogue.models import Toolkit
+from citygrow.catalogue.services import load_toolkit, read_toolkit_text, refresh_fingerprint
+from citygrow.catalogue.views import toolkit_content_cache_key
 
 
 def test_the_toolkit_list_shows_every_theme(client, seeded):
@@ -119,3 +124,75 @@ def test_without_pango_the_pdf_link_explains_instead_of_failing(client, toolkit_
     response = client.get(reverse("catalogue:toolkit_pdf", args=["A", 2018]))
     assert response.status_code == 503
     assert b"The PDF cannot be made on this server" in response.content
+
+
+# The rendered content of a published edition is cached (catalogue.views._toolkit_content).
+
+
+def _heading(toolkit: Toolkit) -> str:
+    return toolkit.key_factors.get(position=1).heading
+
+
+def test_a_published_edition_is_served_from_the_cache(client, toolkit_a):
+    cache.clear()
+    first = client.get(toolkit_a.get_absolute_url()).content.decode()
+    key = toolkit_content_cache_key(Toolkit.objects.get(pk=toolkit_a.pk))
+    assert key is not None and _heading(toolkit_a) in cache.get(key)
+    # A change that bypasses the services (so no new fingerprint) is not seen: the cache is used.
+    toolkit_a.key_factors.filter(position=1).update(heading="Changed behind the cache's back")
+    again = client.get(toolkit_a.get_absolute_url()).content.decode()
+    assert again == first
+    assert "Changed behind the cache's back" not in again
+
+
+def test_an_edit_through_the_admin_services_shows_at_once(client, toolkit_a):
+    cache.clear()
+    client.get(toolkit_a.get_absolute_url())
+    toolkit_a.key_factors.filter(position=1).update(heading="A freshly edited heading")
+    refresh_fingerprint(toolkit_a)  # what every admin edit of an edition calls
+    page = client.get(toolkit_a.get_absolute_url()).content.decode()
+    assert "A freshly edited heading" in page
+
+
+def test_a_reloaded_edition_shows_its_new_content(client, toolkit_a, toolkit_a_text):
+    cache.clear()
+    old_heading = _heading(toolkit_a)
+    assert old_heading in client.get(toolkit_a.get_absolute_url()).content.decode()
+    edited = toolkit_a_text.replace(old_heading, "A heading from the replaced file", 1)
+    assert edited != toolkit_a_text
+    document = read_toolkit_text(edited, source="A-2018.yaml")
+    load_toolkit(document=document, source="A-2018.yaml", replace=True)
+    page = client.get(toolkit_a.get_absolute_url()).content.decode()
+    assert "A heading from the replaced file" in page
+    assert old_heading not in page
+
+
+def test_the_cache_is_kept_per_language(client, toolkit_a):
+    cache.clear()
+    edition = Toolkit.objects.get(pk=toolkit_a.pk)
+    with translation.override("en"):
+        english = toolkit_content_cache_key(edition)
+    with translation.override("de"):
+        german = toolkit_content_cache_key(edition)
+    assert english != german
+
+
+@pytest.mark.parametrize("status", [Toolkit.Status.DRAFT, Toolkit.Status.WITHDRAWN])
+def test_drafts_and_withdrawn_editions_are_never_cached(staff_client, toolkit_a, status):
+    cache.clear()
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=status)
+    assert toolkit_content_cache_key(Toolkit.objects.get(pk=toolkit_a.pk)) is None
+    staff_client.get(toolkit_a.get_absolute_url())
+    toolkit_a.key_factors.filter(position=1).update(heading="Edited while not published")
+    page = staff_client.get(toolkit_a.get_absolute_url()).content.decode()
+    assert "Edited while not published" in page
+
+
+def test_a_draft_is_still_not_found_for_a_visitor_after_a_reader_filled_the_cache(
+    client, staff_client, toolkit_a
+):
+    cache.clear()
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
+    assert staff_client.get(toolkit_a.get_absolute_url()).status_code == 200
+    staff_client.logout()
+    assert client.get(toolkit_a.get_absolute_url()).status_code == 404

@@ -1,7 +1,10 @@
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from citygrow.catalogue.models import Theme, Toolkit
@@ -50,9 +53,62 @@ def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalogue/theme_detail.html", {"theme": theme})
 
 
+#: How long the rendered content of a published edition is kept. Its key changes with the
+#: edition's content fingerprint, so this only bounds how long a renamed city or country of an
+#: example (which no fingerprint records) can show its old name on the toolkit page.
+CONTENT_CACHE_SECONDS = 10 * 60
+
+
+def toolkit_content_cache_key(toolkit: Toolkit) -> str | None:
+    """The cache key of a published edition's rendered content; None for any other edition.
+
+    Drafts are edited and withdrawn editions are rarely read, so only published ones are
+    cached. The key holds everything the content is made from that can change: the edition's
+    fingerprint (set on every load, replacement and edit, see `services.refresh_fingerprint`),
+    its status, when it was loaded (a replaced edition is a new row, which may reuse an id),
+    and the reader's language.
+    """
+    if toolkit.status != Toolkit.Status.PUBLISHED:
+        return None
+    return ":".join(
+        [
+            "toolkit-content",
+            str(toolkit.pk),
+            toolkit.content_hash,
+            toolkit.status,
+            toolkit.loaded_at.isoformat(),
+            get_language() or "",
+        ]
+    )
+
+
+def _toolkit_content(request: HttpRequest, toolkit: Toolkit) -> SafeString:
+    """The edition's content (`_toolkit_content.html`), from the cache when it is published.
+
+    On a cache hit the edition's key factors, questions, examples and terms are not read at
+    all: rendering them is most of the page's cost (a page of about 30 KiB).
+    """
+    key = toolkit_content_cache_key(toolkit)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return mark_safe(cached)  # rendered (and escaped) by our own template
+    full = Toolkit.objects.with_content().get(pk=toolkit.pk)
+    html = render_to_string("catalogue/_toolkit_content.html", {"toolkit": full}, request=request)
+    if key is not None:
+        cache.set(key, str(html), CONTENT_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 @require_safe
 def toolkit_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    toolkit = _get_toolkit_for_user(request, code, year)
+    """An edition's page. Its content is rendered once per published edition and language and
+    then served from the cache (see `_toolkit_content`); the rest is per request."""
+    toolkit = get_object_or_404(
+        Toolkit.objects.visible_to(request.user).select_related("theme"),
+        theme__code=code,
+        year=year,
+    )
     other_editions = (
         Toolkit.objects.visible_to(request.user)
         .filter(theme=toolkit.theme)
@@ -63,7 +119,11 @@ def toolkit_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request,
         "catalogue/toolkit_detail.html",
-        {"toolkit": toolkit, "other_editions": other_editions},
+        {
+            "toolkit": toolkit,
+            "other_editions": other_editions,
+            "content": _toolkit_content(request, toolkit),
+        },
     )
 
 
