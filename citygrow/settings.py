@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "citygrow.practices",
     "citygrow.assessments",
     "citygrow.mentoring",
+    "citygrow.plans",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +173,27 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Uploaded files (signed endorsements, attachments of progress updates). They are served
+# through views that check permissions, never straight from MEDIA_ROOT.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+#: The largest upload accepted (bytes).
+CITYGROW_MAX_UPLOAD = int(os.environ.get("CITYGROW_MAX_UPLOAD", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background work through the Django tasks interface (django-tasks): in development and tests
+# tasks run at once, in the request; with TASKS_BACKEND=database they are queued in the
+# database and run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("TASKS_BACKEND") == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 # Pages of lists.
 CITYGROW_PAGE_SIZE = 20

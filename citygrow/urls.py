@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("citygrow.people.urls")),
     path("", include("citygrow.assessments.urls")),
     path("", include("citygrow.mentoring.urls")),
+    path("", include("citygrow.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -558,3 +558,7 @@ def save_answer(
 
 
 api.add_router("", "citygrow.api.mentoring.router")  # programmes, schemes, pairings, visits
+api.add_router("", "citygrow.api.plans_core.router")  # action plans, objectives, actions
+api.add_router("", "citygrow.api.plans_versions.router")  # versions and endorsements
+api.add_router("", "citygrow.api.plans_followup.router")  # progress, measured change
+api.add_router("", "citygrow.api.plans_documents.router")  # action import and export

@@ -1,0 +1,372 @@
+"""Action plans (roadmaps): an implementing city's objectives and actions, drawn from its
+assessment's gaps and its visits' findings, endorsed at the administrative and the political
+level, and followed up until the city measures the change.
+
+The plan's objectives and actions are its working copy. Submitting the plan for endorsement
+freezes a *version*: a snapshot of the plan's content (not its progress) that never changes
+again. A version is endorsed once it has both an administrative and a political endorsement.
+Edits after that make the working copy a new draft, compared on the plan's page with the last
+endorsed version. Progress updates follow the actions and do not make a new version.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class ActionPlan(models.Model):
+    """The action plan of an implementing city in a mentoring scheme (one per pairing)."""
+
+    pairing = models.OneToOneField(
+        "mentoring.Pairing",
+        on_delete=models.PROTECT,
+        related_name="plan",
+        verbose_name=_("pairing"),
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("assessment it starts from"),
+    )
+    follow_up = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans_followed_up",
+        verbose_name=_("later assessment"),
+        help_text=_("A later assessment of the same toolkit, to measure the change."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True, max_length=10_000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    endorsed_version = models.ForeignKey(
+        "PlanVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed version"),
+        help_text=_("The latest version endorsed at both levels; set by plans.versions."),
+    )
+    content_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the plan's content (not its progress) last changed."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def is_endorsed(self) -> bool:
+        """Whether a version of the plan has been endorsed at both levels."""
+        return self.endorsed_version_id is not None
+
+    # For the private-item rule (people.access): a plan belongs to its implementing city and
+    # its scheme's theme.
+    @property
+    def city_id(self) -> int:
+        return self.pairing.implementing_city_id
+
+    @property
+    def theme_id(self) -> int:
+        return self.pairing.theme_id
+
+
+class Objective(models.Model):
+    """What the city wants to change, tied to one or more key factors."""
+
+    class Source(models.TextChoices):
+        GAP = "gap", _("A gap of the assessment")
+        FINDING = "finding", _("A finding of a visit")
+        OWN = "own", _("The city's own")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="objectives")
+    title = models.CharField(_("objective"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
+    key_factors = models.ManyToManyField(
+        "catalogue.KeyFactor", related_name="+", verbose_name=_("key factors")
+    )
+    source = models.CharField(
+        _("where it comes from"), max_length=10, choices=Source.choices, default=Source.OWN
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.Model):
+    """A status an action can have, e.g. "Completed", with the progress it implies, if any."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    default_progress = models.PositiveSmallIntegerField(
+        _("default progress (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("The progress an action with this status has when none is reported."),
+    )
+    is_closed = models.BooleanField(
+        _("closed"),
+        default=False,
+        help_text=_("A closed action (completed, cancelled) is never overdue."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("action status")
+        verbose_name_plural = _("action statuses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_progress__isnull=True) | Q(default_progress__lte=100),
+                name="status_default_progress_is_a_percentage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Action(models.Model):
+    """One action towards an objective; it may hold sub-actions (`parent`)."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
+    lead = models.CharField(_("lead department"), max_length=200, blank=True)
+    partners = models.TextField(_("partners and stakeholders"), blank=True, max_length=2_000)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    funding = models.CharField(_("funding source"), max_length=200, blank=True)
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    baseline = models.CharField(_("baseline"), max_length=100, blank=True)
+    target = models.CharField(_("target"), max_length=100, blank=True)
+    risks = models.TextField(_("risks"), blank=True, max_length=2_000)
+    status = models.ForeignKey(
+        ActionStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status"),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=PERCENT
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("How much this action counts in its parent's progress. Empty: equal."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "objective__position", "position", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="action_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="action_progress_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="action_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0),
+                name="action_weight_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanVersion(models.Model):
+    """A frozen copy of the plan's content, submitted for endorsement. Never changed."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    snapshot = models.JSONField(_("content"))
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(plan)s, version %(number)s") % {"plan": self.plan, "number": self.number}
+
+
+def endorsement_path(endorsement: "Endorsement", filename: str) -> str:
+    return f"plans/{endorsement.version.plan_id}/endorsements/{filename}"
+
+
+class Endorsement(models.Model):
+    """The administrative or political endorsement of a plan version, with its signed
+    document."""
+
+    class Level(models.TextChoices):
+        ADMINISTRATIVE = "administrative", _("Administrative")
+        POLITICAL = "political", _("Political")
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="endorsements")
+    level = models.CharField(_("level"), max_length=14, choices=Level.choices)
+    endorsed_by = models.CharField(_("endorsed by"), max_length=200)
+    role = models.CharField(_("in the role of"), max_length=200)
+    endorsed_on = models.DateField(_("date"))
+    document = models.FileField(_("signed document"), upload_to=endorsement_path, max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "level"]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "level"], name="endorsed_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.endorsed_by}"
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on an action: what happened, its new status and progress."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField(_("date"))
+    text = models.TextField(_("what happened"), max_length=10_000)
+    status = models.ForeignKey(
+        ActionStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new status"),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("new progress (%)"), null=True, blank=True, validators=PERCENT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-reported_on", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="update_progress_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.reported_on}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    return f"plans/{attachment.update.action.plan_id}/updates/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to a progress update."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["update", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanComment(models.Model):
+    """A comment on a plan by its mentors, facilitators, coordinators or the city's officers."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=5_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "created_at", "pk"]
+        verbose_name = _("comment on a plan")
+        verbose_name_plural = _("comments on plans")
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:60]}"
