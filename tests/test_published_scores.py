@@ -214,8 +214,10 @@ def same_insights(a: insights.Insights, b: insights.Insights) -> None:
 def test_the_insights_are_the_same_from_stored_scores_as_from_answers(athens_report, toolkit_a):
     network(toolkit_a, cities=8, rounds=3)
     sheet = load_sheet(athens_report)
+    cache.clear()
     stored = insights.insights_for(athens_report, sheet)
     PublishedScore.objects.all().delete()
+    cache.clear()  # the network of a published report is cached (tests/test_report_cache.py)
     computed = insights.insights_for(athens_report, sheet)
     same_insights(stored, computed)
     assert stored.network_count == 8
@@ -253,6 +255,7 @@ def test_the_report_issues_as_many_queries_with_more_assessments_and_rounds(
     counts = []
     for cities, rounds in ((2, 1), (12, 3)):
         network(toolkit_a, cities=cities, rounds=rounds)
+        cache.clear()  # the uncached report (tests/test_report_cache.py: the cached one)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(athens_report.get_absolute_url())
         assert response.status_code == 200

@@ -9,12 +9,14 @@ frozen) rather than recomputed from their answers at every request.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import F, QuerySet, Window
+from django.core.cache import cache
+from django.db.models import Count, F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from citygrow.assessments import scoring
@@ -281,7 +283,113 @@ def mean_of(
     }
 
 
+@dataclass
+class Network:
+    """What a published report shows of the network: it depends only on the assessment (frozen),
+    the other cities' latest published rounds on the edition (frozen each, so they change only
+    when one is published or removed), the edition's questions and the cities' names and bands,
+    which is why it can be cached (`network_cache_key`)."""
+
+    network_mean: dict[int, float | None] = field(default_factory=dict)
+    network_count: int = 0
+    similar_mean: dict[int, float | None] = field(default_factory=dict)
+    similar_count: int = 0
+    similar_bands: tuple[str | None, str | None] = (None, None)
+    mentors: dict[int, list[Mentor]] = field(default_factory=dict)
+    #: Each network city's score on each gap (key factor position -> city id -> score), to rank
+    #: the practices, which are read at each request (they have no change stamp).
+    gap_scores: dict[int, dict[int, float]] = field(default_factory=dict)
+
+
+#: How long a published report's network is kept in the cache: the key sees every publication
+#: on the edition, but not a city renamed or moved to another band, which this bounds.
+NETWORK_CACHE_SECONDS = 10 * 60
+
+
+def network_cache_key(assessment: Assessment) -> str | None:
+    """The cache key of a published assessment's `Network`; None for any other (drafts change).
+
+    One aggregate query: the edition's latest publication and its count of published
+    assessments change whenever another city publishes (or a published round is removed), and
+    the edition's content fingerprint whenever its questions do. The assessment's own city's
+    bands are in the key; other cities' renames and bands are bounded by the expiry.
+    """
+    if not assessment.is_published or assessment.published_at is None:
+        return None
+    edition = Assessment.objects.published().filter(toolkit=assessment.toolkit_id)
+    stamp = edition.aggregate(latest=Max("published_at"), count=Count("pk"))
+    latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
+    city = assessment.city
+    bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
+    fingerprint = assessment.toolkit.content_hash
+    parts = [assessment.published_at.isoformat(), latest, stamp["count"], fingerprint, *bands]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"assessment-network:{assessment.pk}:{digest}"
+
+
+def network_of(
+    assessment: Assessment, sheet: Sheet, by_factor: Mapping[int, Sequence[int]]
+) -> Network:
+    """The network's and similar cities' means, and the mentors for each gap (computed)."""
+    found = Network()
+    city = assessment.city
+    # The network: each other city's latest published assessment on this edition.
+    latest = latest_published(assessment.toolkit_id, other_than_city=city.pk)
+    network = list(
+        latest.order_by("city__name", "city_id").values_list(
+            "pk", "city_id", "city__name", "city__population", "city__foreign_born_share"
+        )
+    )
+    scores = _network_scores(latest, [row[0] for row in network], by_factor)
+    found.network_mean = mean_of([scores[row[0]] for row in network], by_factor)
+    found.network_count = len(network)
+    # Similar cities: the same population band and band of residents born abroad.
+    bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
+    found.similar_bands = bands
+    if None not in bands:
+        similar = [
+            scores[pk]
+            for pk, _city_id, _name, population, share in network
+            if (scoring.population_band(population), scoring.share_band(share)) == bands
+        ]
+        found.similar_mean = mean_of(similar, by_factor)
+        found.similar_count = len(similar)
+    # For each gap: mentors (cities scoring high on it), best first.
+    positions = [gap.key for gap in sheet.result.gaps]
+    # Per gap: (score, city name, assessment id) of the cities scoring at least the threshold,
+    # best first (sorted() is stable: equal names keep the network's order).
+    chosen = {
+        position: sorted(
+            (
+                (score, name, pk)
+                for pk, _city_id, name, _population, _share in network
+                if (score := scores[pk].get(position)) is not None and score >= MENTOR_THRESHOLD
+            ),
+            key=lambda row: (-row[0], row[1]),
+        )[:SUGGESTIONS]
+        for position in positions
+    }
+    mentors = Assessment.objects.filter(
+        pk__in={pk for rows in chosen.values() for _score, _name, pk in rows}
+    ).select_related("city")
+    assessments = {a.pk: a for a in mentors} if any(chosen.values()) else {}
+    for position in positions:
+        found.mentors[position] = [
+            Mentor(city=assessments[pk].city, score=score, assessment=assessments[pk])
+            for score, _name, pk in chosen[position]
+        ]
+        found.gap_scores[position] = {
+            city_id: score
+            for pk, city_id, *_rest in network
+            if (score := scores[pk].get(position)) is not None
+        }
+    return found
+
+
 def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
+    """What the report shows beside the assessment's own scores. The network part of a
+    published assessment comes from the cache while nothing it depends on has changed; the
+    previous round (it may be a draft) and the practices (no change stamp) are read each time."""
     insights = Insights()
     city = assessment.city
     # What the toolkit's assessments are scored on, from the sheet (loaded in this order).
@@ -304,64 +412,34 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
         previous_result = _results([previous], by_factor)[previous.pk]
         insights.previous_scores = {f.key: f.score for f in previous_result.factors}
         insights.change = scoring.change(previous_result, sheet.result)
-    # The network: each other city's latest published assessment on this edition.
-    latest = latest_published(assessment.toolkit_id, other_than_city=city.pk)
-    network = list(
-        latest.order_by("city__name", "city_id").values_list(
-            "pk", "city_id", "city__name", "city__population", "city__foreign_born_share"
-        )
-    )
-    scores = _network_scores(latest, [row[0] for row in network], by_factor)
-    insights.network_mean = mean_of([scores[row[0]] for row in network], by_factor)
-    insights.network_count = len(network)
-    # Similar cities: the same population band and band of residents born abroad.
-    bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
-    insights.similar_bands = bands
-    if None not in bands:
-        similar = [
-            scores[pk]
-            for pk, _city_id, _name, population, share in network
-            if (scoring.population_band(population), scoring.share_band(share)) == bands
-        ]
-        insights.similar_mean = mean_of(similar, by_factor)
-        insights.similar_count = len(similar)
-    # For each gap: mentors (cities scoring high on it), and practices, best first.
+    key = network_cache_key(assessment)
+    network = cache.get(key) if key else None
+    if network is None:
+        network = network_of(assessment, sheet, by_factor)
+        if key:
+            cache.set(key, network, NETWORK_CACHE_SECONDS)
+    insights.network_mean = network.network_mean
+    insights.network_count = network.network_count
+    insights.similar_mean = network.similar_mean
+    insights.similar_count = network.similar_count
+    insights.similar_bands = network.similar_bands
+    insights.mentors = network.mentors
+    # For each gap: practices, best first (by their city's score on it).
     gap_rows = [sheet.factor_by_position(gap.key) for gap in sheet.result.gaps]
-    positions = [row.key_factor.position for row in gap_rows]
-    # Per gap: (score, city name, assessment id) of the cities scoring at least the threshold,
-    # best first (sorted() is stable: equal names keep the network's order).
-    chosen = {
-        position: sorted(
-            (
-                (score, name, pk)
-                for pk, _city_id, name, _population, _share in network
-                if (score := scores[pk].get(position)) is not None and score >= MENTOR_THRESHOLD
-            ),
-            key=lambda row: (-row[0], row[1]),
-        )[:SUGGESTIONS]
-        for position in positions
-    }
-    mentors = Assessment.objects.filter(
-        pk__in={pk for rows in chosen.values() for _score, _name, pk in rows}
-    ).select_related("city")
-    found = {a.pk: a for a in mentors} if any(chosen.values()) else {}
-    city_scores = {city_id: scores[pk] for pk, city_id, *_rest in network}
     practices = defaultdict(list)
-    for practice in (
-        Practice.objects.filter(key_factor__in=[row.key_factor for row in gap_rows])
-        .select_related("city__country", "key_factor")
-        .order_by("position", "pk")
-    ):
-        practices[practice.key_factor.position].append(practice)
-    for position in positions:
-        insights.mentors[position] = [
-            Mentor(city=found[pk].city, score=score, assessment=found[pk])
-            for score, _name, pk in chosen[position]
-        ]
+    if gap_rows:
+        for practice in (
+            Practice.objects.filter(key_factor__in=[row.key_factor for row in gap_rows])
+            .select_related("city__country", "key_factor")
+            .order_by("position", "pk")
+        ):
+            practices[practice.key_factor.position].append(practice)
+    for row in gap_rows:
+        position = row.key_factor.position
+        city_scores = network.gap_scores.get(position, {})
 
-        def city_score(practice: Practice, position: int = position) -> float:
-            score = city_scores.get(practice.city_id, {}).get(position)
-            return -1.0 if score is None else score
+        def city_score(practice: Practice, city_scores: Mapping[int, float] = city_scores) -> float:
+            return city_scores.get(practice.city_id, -1.0)
 
         insights.practices[position] = sorted(
             (p for p in practices[position] if p.city_id != city.pk),

@@ -16,7 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
@@ -86,7 +88,8 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report: scores and distance to the standard, gaps, and every answer."""
     assessment = _get_assessment_for_user(request, pk)
-    sheet = load_sheet(assessment, with_comments=_sees_review(request, assessment))
+    with_comments = _sees_review(request, assessment)
+    sheet = report_sheet(assessment, with_comments=with_comments)
     insights = insights_for(assessment, sheet)
     user = request.user
     can = {
@@ -103,8 +106,65 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": comparison_chart(assessment, sheet, insights),
             "can": can,
             "can_comment": can["comment"],
+            "answers_html": None
+            if can["comment"]
+            else answers_section(request, assessment, sheet, with_comments=with_comments),
         },
     )
+
+
+#: How long a published assessment's sheet and answers stay in the cache. They are frozen and
+#: the key sees the edition's content, so this only bounds what the cache holds.
+SHEET_CACHE_SECONDS = 10 * 60
+
+
+def _frozen_key(assessment: Assessment, *, with_comments: bool) -> str | None:
+    """The cache key of what a published assessment's report shows of itself (its answers,
+    notes and context: frozen once published) to a reader who does not see the review's
+    comments, keyed by its publication and its edition's content (an edition loaded again or
+    edited changes the questions). None when it must be read at each request: drafts, and the
+    city's team, who see the comments."""
+    if with_comments or not assessment.is_published or assessment.published_at is None:
+        return None
+    toolkit = assessment.toolkit
+    return (
+        f"{assessment.pk}:{assessment.published_at.isoformat()}:"
+        f"{toolkit.content_hash}:{toolkit.loaded_at.isoformat()}"
+    )
+
+
+def report_sheet(assessment: Assessment, *, with_comments: bool) -> Sheet:
+    """The report's sheet: from the cache for a published assessment (see `_frozen_key`)."""
+    frozen = _frozen_key(assessment, with_comments=with_comments)
+    if frozen is None:
+        return load_sheet(assessment, with_comments=with_comments)
+    key = f"assessment-sheet:{frozen}"
+    sheet = cache.get(key)
+    if sheet is None:
+        sheet = load_sheet(assessment, with_comments=False)
+        cache.set(key, sheet, SHEET_CACHE_SECONDS)
+    return sheet
+
+
+def answers_section(
+    request: HttpRequest, assessment: Assessment, sheet: Sheet, *, with_comments: bool
+) -> str | None:
+    """The report's every-answer part (`_report_answers.html`, over a third of the page's
+    rendering), rendered once per language for a published assessment (see `_frozen_key`);
+    None otherwise, and the report renders it in place."""
+    frozen = _frozen_key(assessment, with_comments=with_comments)
+    if frozen is None:
+        return None
+    key = f"assessment-answers:{frozen}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "assessments/_report_answers.html",
+            {"assessment": assessment, "sheet": sheet, "can_comment": False},
+            request=request,
+        )
+        cache.set(key, html, SHEET_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by the template engine, which escaped it
 
 
 def _sees_review(request: HttpRequest, assessment: Assessment) -> bool:
@@ -397,7 +457,8 @@ def comparison_chart(assessment: Assessment, sheet: Sheet, insights: Insights) -
 def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a PDF, from the same template as the page."""
     assessment = _get_assessment_for_user(request, pk)
-    sheet = load_sheet(assessment, with_comments=_sees_review(request, assessment))
+    with_comments = _sees_review(request, assessment)
+    sheet = report_sheet(assessment, with_comments=with_comments)
     insights = insights_for(assessment, sheet)
     try:
         from weasyprint import HTML
@@ -413,6 +474,9 @@ def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "insights": insights,
             "chart": comparison_chart(assessment, sheet, insights),
             "can_comment": False,
+            "answers_html": answers_section(
+                request, assessment, sheet, with_comments=with_comments
+            ),
         },
         request=request,
     )
