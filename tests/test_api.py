@@ -42,6 +42,30 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/programmes/{slug}/schemes",
         "/api/v1/programmes/{slug}/schemes/{code}/members/{city}",
         "/api/v1/programmes/{slug}/workload/{city}/rates",
+        # Action plans: plans, objectives, actions, comments (citygrow/api/plans_core.py).
+        "/api/v1/plans",
+        "/api/v1/plans/{plan_id}",
+        "/api/v1/plans/{plan_id}/suggestions",
+        "/api/v1/pairings/{pairing_id}/plan",
+        "/api/v1/plans/{plan_id}/objectives",
+        "/api/v1/plans/{plan_id}/objectives/{objective_id}",
+        "/api/v1/plans/{plan_id}/objectives/{objective_id}/actions",
+        "/api/v1/plans/{plan_id}/actions/{action_id}",
+        "/api/v1/plans/{plan_id}/comments",
+        # Action plans: follow-up (citygrow/api/plans_followup.py).
+        "/api/v1/plans/{plan_id}/actions/{action_id}/updates",
+        "/api/v1/plans/{plan_id}/timeline",
+        "/api/v1/plans/{plan_id}/schedule",
+        "/api/v1/plans/{plan_id}/change",
+        # Action plans: versions and endorsements (citygrow/api/plans_versions.py).
+        "/api/v1/plans/{plan_id}/versions",
+        "/api/v1/plans/{plan_id}/versions/{number}",
+        "/api/v1/plans/{plan_id}/versions/{number}/endorsements",
+        "/api/v1/plans/{plan_id}/changes",
+        # Action plans: actions export and import (citygrow/api/plans_documents.py).
+        "/api/v1/plans/{plan_id}/actions.csv",
+        "/api/v1/plans/{plan_id}/actions.xlsx",
+        "/api/v1/plans/{plan_id}/actions-import",
     }
 
 

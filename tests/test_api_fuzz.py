@@ -26,7 +26,10 @@ from citygrow.catalogue.models import GuideQuestion, Toolkit
 from citygrow.mentoring.models import Pairing, Visit, VisitReport
 from citygrow.people.models import City
 from citygrow.people.services import create_token
+from citygrow.plans import services as plans_services
+from citygrow.plans import versions as plans_versions
 from citygrow.practices.models import Practice
+from tests.plans_fixtures import assess_athens, athens_pairing, key_factor
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -57,7 +60,7 @@ def in_test_transaction():
 
 
 @pytest.fixture
-def known(people, in_test_transaction) -> dict[str, list]:
+def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
     """Path parameters that name something in the database: a draft of Athens (the officer's
     city) with one answer, a published assessment of Munich, the toolkits, practices and cities.
     (The answer has version 2, so a PUT of it may also meet a conflict.)"""
@@ -81,6 +84,22 @@ def known(people, in_test_transaction) -> dict[str, list]:
         pairing_id=pairings[0], kind="study", starts_on=date(2017, 5, 2), ends_on=date(2017, 5, 4)
     )
     VisitReport.objects.create(visit=visit, summary="Draft")
+    # Action plans: Athens's plan with one objective, submitted as version 1 (uploads of signed
+    # documents, should one pass, go to a temporary folder).
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plan = plans_services.start_plan(
+        pairing=athens_pairing(), assessment=assess_athens(), title="Plan", by=people["officer"]
+    )
+    objective = plans_services.save_objective(
+        plan=plan, title="One-stop shop", key_factors=[key_factor(1).pk], by=people["officer"]
+    )
+    action = plans_services.save_action(
+        plan=plan,
+        objective=objective,
+        data=plans_services.ActionIn(title="Open it"),
+        by=people["officer"],
+    )
+    plans_versions.freeze(plan, by=people["officer"])
     cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],
@@ -93,6 +112,10 @@ def known(people, in_test_transaction) -> dict[str, list]:
         "assessment_id": [draft.pk, published.pk],
         "question_id": [q.pk for q in questions[:3]],
         "value": list(Answer.Value.values),
+        "plan_id": [plan.pk],
+        "objective_id": [objective.pk],
+        "action_id": [action.pk],
+        "number": [1],
     }
 
 

@@ -1,5 +1,311 @@
-"""(Being written.)"""
+"""A plan's versions and endorsements in the JSON API (issue 7, point 3).
 
-from ninja import Router
+Reads follow the plan's page (plans.rules): an endorsed plan is public, a draft one is seen by
+its pairing's team only (404 to anyone else). The city's officers submit the plan for
+endorsement (a new frozen version) and record the endorsements, with the signed document sent
+as multipart form data, through the same write functions as the pages
+(citygrow.plans.versions): what those refuse is 422 with their message, keyed by the field it
+is about, and nothing is stored. A frozen version never changes: PATCH or DELETE of one is 409.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+
+from citygrow.api.auth import SIGNED_IN, require_write
+from citygrow.api.schemas import ErrorOut
+from citygrow.plans import compare, versions
+from citygrow.plans.models import ActionPlan, Endorsement, PlanVersion
+from citygrow.plans.services import PlanError
 
 router = Router(tags=["action plans"])
+
+#: For the routes open to anyone (see citygrow.api.api.ANYONE).
+ANYONE = {"security": [{}]}
+READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ENDORSE = "plans.endorse_plan"
+
+
+# -- shapes -------------------------------------------------------------------------------------
+
+
+class EndorsementOut(Schema):
+    id: int
+    level: Literal["administrative", "political"]
+    endorsed_by: str
+    role: str
+    endorsed_on: date
+    recorded_at: datetime
+    document_url: str = Field(description="The signed document (for those who may see the plan)")
+
+
+class VersionSummary(Schema):
+    number: int
+    frozen_at: datetime
+    frozen_by: str | None
+    endorsed: bool = Field(description="Whether this is the plan's endorsed version")
+    endorsements: list[EndorsementOut]
+    url: str
+
+
+class VersionOut(VersionSummary):
+    content: dict[str, Any] = Field(
+        description="The plan as submitted: title, summary, objectives with their key factors "
+        "and their actions (a tree, with `children`), each with its id"
+    )
+
+
+class EndorsementIn(Schema):
+    level: Literal["administrative", "political"]
+    endorsed_by: str = Field(max_length=200)
+    role: str = Field(max_length=200)
+    endorsed_on: date
+
+
+class FieldChangeOut(Schema):
+    field: str
+    old: str
+    new: str
+
+
+class ItemOut(Schema):
+    id: int
+    title: str
+    objective: str = Field(description="For an action: the title of its objective")
+    changes: list[FieldChangeOut]
+
+
+class ChangesOut(Schema):
+    state: Literal["draft", "awaiting", "endorsed", "new_draft"]
+    state_in_words: str
+    compared_with: int | None = Field(
+        description="The version compared with: the endorsed one, else the latest; none when "
+        "the plan was never submitted"
+    )
+    is_empty: bool
+    plan: list[FieldChangeOut]
+    objectives_added: list[ItemOut]
+    objectives_removed: list[ItemOut]
+    objectives_changed: list[ItemOut]
+    actions_added: list[ItemOut]
+    actions_removed: list[ItemOut]
+    actions_changed: list[ItemOut]
+    reordered: bool
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def _plan(request: HttpRequest, plan_id: int) -> ActionPlan:
+    """The plan, if the caller may see it (else 404)."""
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related("pairing__implementing_city"), pk=plan_id
+    )
+    if not request.user.has_perm("plans.view_plan", plan):
+        raise Http404
+    return plan
+
+
+def _version(plan: ActionPlan, number: int) -> PlanVersion:
+    version = next((v for v in versions.versions_of(plan) if v.number == number), None)
+    if version is None:
+        raise Http404
+    version.plan = plan
+    return version
+
+
+def _refused(error: PlanError) -> Status:
+    key = error.field
+    return Status(422, {"detail": error.message, "errors": {key: [error.message]} if key else {}})
+
+
+def _forbidden(message: str) -> Status:
+    return Status(403, {"detail": message})
+
+
+def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "level": e.level,
+        "endorsed_by": e.endorsed_by,
+        "role": e.role,
+        "endorsed_on": e.endorsed_on,
+        "recorded_at": e.recorded_at,
+        "document_url": request.build_absolute_uri(
+            reverse("plans:endorsement_document", args=[plan.pk, e.pk])
+        ),
+    }
+
+
+def _version_out(
+    request: HttpRequest, plan: ActionPlan, version: PlanVersion, *, content: bool
+) -> dict[str, Any]:
+    person = version.frozen_by
+    out = {
+        "number": version.number,
+        "frozen_at": version.frozen_at,
+        "frozen_by": (person.get_full_name() or person.username) if person else None,
+        "endorsed": plan.endorsed_version_id == version.pk,
+        "endorsements": [_endorsement(request, plan, e) for e in version.endorsements.all()],
+        "url": request.build_absolute_uri(reverse("plans:version", args=[plan.pk, version.number])),
+    }
+    if content:
+        out["content"] = version.snapshot
+    return out
+
+
+def _items(items: tuple[compare.Item, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": item.id,
+            "title": item.title,
+            "objective": item.objective,
+            "changes": [vars(change) for change in item.changes],
+        }
+        for item in items
+    ]
+
+
+# -- routes -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/plans/{plan_id}/versions",
+    response={**READ, 200: list[VersionSummary]},
+    openapi_extra=ANYONE,
+    summary="The versions of a plan submitted for endorsement",
+)
+def list_versions(request: HttpRequest, plan_id: int) -> Any:
+    """Oldest first, each with its endorsements."""
+    plan = _plan(request, plan_id)
+    return [
+        _version_out(request, plan, version, content=False)
+        for version in versions.versions_of(plan)
+    ]
+
+
+@router.post(
+    "/plans/{plan_id}/versions",
+    response={**WRITE, 201: VersionOut},
+    auth=SIGNED_IN,
+    summary="Submit the plan for endorsement",
+)
+def freeze_version(request: HttpRequest, plan_id: int) -> Any:
+    """For the city's officers: freezes the plan's content as the next version. Refused (422)
+    when the plan has no objective, or has not changed since the last version."""
+    require_write(request)
+    plan = _plan(request, plan_id)
+    if not request.user.has_perm(ENDORSE, plan):
+        return _forbidden(_("Only the city's officers submit the plan for endorsement."))
+    try:
+        version = versions.freeze(plan, by=request.user)
+    except PlanError as error:
+        return _refused(error)
+    return Status(201, _version_out(request, plan, _version(plan, version.number), content=True))
+
+
+@router.get(
+    "/plans/{plan_id}/versions/{number}",
+    response={**READ, 200: VersionOut},
+    openapi_extra=ANYONE,
+    summary="One version of a plan, as submitted, with its endorsements",
+)
+def get_version(request: HttpRequest, plan_id: int, number: int) -> Any:
+    plan = _plan(request, plan_id)
+    return _version_out(request, plan, _version(plan, number), content=True)
+
+
+def _frozen(request: HttpRequest, plan_id: int, number: int) -> Status:
+    require_write(request)
+    _version(_plan(request, plan_id), number)
+    return Status(409, {"detail": str(versions.FROZEN)})
+
+
+@router.patch(
+    "/plans/{plan_id}/versions/{number}",
+    response={**WRITE, 409: ErrorOut},
+    auth=SIGNED_IN,
+    summary="Change a version (never: 409)",
+)
+def change_version(request: HttpRequest, plan_id: int, number: int) -> Any:
+    """A frozen version cannot be changed: edit the plan and submit a new version."""
+    return _frozen(request, plan_id, number)
+
+
+@router.delete(
+    "/plans/{plan_id}/versions/{number}",
+    response={**WRITE, 409: ErrorOut},
+    auth=SIGNED_IN,
+    summary="Delete a version (never: 409)",
+)
+def delete_version(request: HttpRequest, plan_id: int, number: int) -> Any:
+    """A frozen version is kept for good, with its endorsements."""
+    return _frozen(request, plan_id, number)
+
+
+@router.post(
+    "/plans/{plan_id}/versions/{number}/endorsements",
+    response={**WRITE, 201: EndorsementOut},
+    auth=SIGNED_IN,
+    summary="Record an endorsement of a version, with the signed document",
+)
+def record_endorsement(
+    request: HttpRequest,
+    plan_id: int,
+    number: int,
+    payload: Form[EndorsementIn],
+    document: File[UploadedFile],
+) -> Any:
+    """For the city's officers, as multipart form data: the level (administrative or
+    political), who endorsed, in what role, the date (not in the future) and the signed
+    document (a PDF or a Word .docx file, within the size limit). Refused (422): a level
+    endorsed already, a version that is not the latest one, a document that is not a PDF or a
+    Word file. With both levels the version is the plan's endorsed version, and the plan
+    public."""
+    require_write(request)
+    plan = _plan(request, plan_id)
+    version = _version(plan, number)
+    if not request.user.has_perm(ENDORSE, plan):
+        return _forbidden(_("Only the city's officers record the plan's endorsements."))
+    try:
+        endorsement = versions.record_endorsement(
+            version, by=request.user, document=document, **payload.dict()
+        )
+    except PlanError as error:
+        return _refused(error)
+    return Status(201, _endorsement(request, plan, endorsement))
+
+
+@router.get(
+    "/plans/{plan_id}/changes",
+    response={**READ, 200: ChangesOut},
+    openapi_extra=ANYONE,
+    summary="What changed since the endorsed version",
+)
+def get_changes(request: HttpRequest, plan_id: int) -> Any:
+    """The plan as it is now compared with its endorsed version, or with the latest version
+    when none is endorsed; fields by their snapshot names, values as text."""
+    plan = _plan(request, plan_id)
+    plan_state = versions.state(plan)
+    comparison = versions.changes(plan_state) or compare.Comparison()
+    base = plan_state.compared_with
+    return {
+        "state": str(plan_state.state),
+        "state_in_words": plan_state.words,
+        "compared_with": base.number if base else None,
+        "is_empty": comparison.is_empty,
+        "plan": [vars(change) for change in comparison.plan],
+        "objectives_added": _items(comparison.objectives_added),
+        "objectives_removed": _items(comparison.objectives_removed),
+        "objectives_changed": _items(comparison.objectives_changed),
+        "actions_added": _items(comparison.actions_added),
+        "actions_removed": _items(comparison.actions_removed),
+        "actions_changed": _items(comparison.actions_changed),
+        "reordered": comparison.reordered,
+    }

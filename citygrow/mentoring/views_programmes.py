@@ -280,13 +280,16 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scheme = _get_scheme(slug, code)
     members = list(scheme.members.select_related("city__country"))
     pairings = list(
-        scheme.pairings.select_related("mentor_city", "implementing_city")
+        scheme.pairings.select_related("mentor_city", "implementing_city", "plan")
         .prefetch_related(Prefetch("visits", queryset=Visit.objects.order_by("starts_on", "pk")))
         .order_by("mentor_city__name", "implementing_city__name")
     )
     user = request.user
     for pairing in pairings:
         pairing.can_plan = user.has_perm("mentoring.plan_visit", pairing)
+        plan = getattr(pairing, "plan", None)  # the action plan (issue 7), if started
+        pairing.plan_shown = plan if user.has_perm("plans.view_plan", plan) else None
+        pairing.can_start_plan = plan is None and user.has_perm("plans.add_plan", pairing)
     can_manage = user.has_perm(MANAGE)
     return render(
         request,

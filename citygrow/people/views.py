@@ -28,4 +28,8 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(request, "people/city_detail.html", {"city": city})
+    from citygrow.plans.followup import due_for_city
+
+    # Overdue and soon-due plan actions, for the city's plan team only (none for others).
+    due = due_for_city(request.user, city.pk)
+    return render(request, "people/city_detail.html", {"city": city, "due_actions": due})

@@ -1,3 +1,484 @@
-"""(Being written.)"""
+"""The action plan pages: the list, starting a plan, the plan's page with its objectives and
+actions (rolled-up progress), editing them, and the team's comments (issue 7).
 
-urlpatterns: list = []
+Permissions are the rules of `citygrow.plans.rules`: a plan the person may not see is 404, a
+plan they see but may not change is 403, an anonymous visitor is sent to log in. Every write
+goes through `citygrow.plans.services`; its `PlanError` becomes a form error.
+"""
+
+import importlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from citygrow.mentoring.models import Pairing
+from citygrow.people import audit
+from citygrow.people.models import AuditEntry
+from citygrow.people.rules import roles_of
+from citygrow.plans import rollup, services
+from citygrow.plans.forms import ActionForm, CommentForm, ObjectiveForm, PlanForm, StartForm
+from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment
+
+# Loading and permissions ----------------------------------------------------------------------
+
+
+def plans_visible_to(user: Any) -> QuerySet[ActionPlan]:
+    """Endorsed plans (public), and the drafts of the user's cities, mentees and themes
+    (people.access.Roles.may_see_private); every plan for coordinators."""
+    qs = ActionPlan.objects.all()
+    roles = roles_of(user)
+    if roles.coordinator:
+        return qs
+    private = Q(pairing__implementing_city__in=roles.officer_of) | Q(
+        pairing__theme__in=roles.facilitating
+    )
+    for _mentor, implementing, theme in roles.mentoring:
+        private |= Q(pairing__implementing_city=implementing, pairing__theme=theme)
+    return qs.filter(Q(endorsed_version__isnull=False) | private)
+
+
+def plan_queryset() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.select_related(
+        "pairing__scheme__programme",
+        "pairing__scheme__theme",
+        "pairing__mentor_city",
+        "pairing__implementing_city",
+        "pairing__theme",
+        "assessment__toolkit__theme",
+        "endorsed_version",
+    )
+
+
+def get_plan_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> ActionPlan:
+    """The plan, if the person may see it (404 otherwise: its existence is not revealed);
+    403 when they may see it but not do `perm`. An anonymous visitor asked to do `perm` logs
+    in first."""
+    if perm and not request.user.is_authenticated:
+        raise _LoginRequired
+    plan = get_object_or_404(plan_queryset(), pk=pk)
+    if not request.user.has_perm("plans.view_plan", plan):
+        raise Http404
+    if perm and not request.user.has_perm(perm, plan):
+        raise PermissionDenied
+    return plan
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def _pages(view: Any) -> Any:
+    """Sends an anonymous visitor asked to act to the log-in page."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _objective(plan: ActionPlan, pk: int) -> Objective:
+    return get_object_or_404(Objective.objects.prefetch_related("key_factors"), pk=pk, plan=plan)
+
+
+def _action(plan: ActionPlan, pk: int) -> Action:
+    return get_object_or_404(Action.objects.select_related("objective", "parent"), pk=pk, plan=plan)
+
+
+# The plan's objectives and actions, as the page shows them -----------------------------------
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    depth: int
+    progress: Decimal
+    from_children: bool
+
+
+@dataclass
+class ObjectiveBlock:
+    objective: Objective
+    rows: list[ActionRow]
+
+
+def plan_contents(plan: ActionPlan) -> tuple[list[ObjectiveBlock], rollup.Rollup]:
+    """The plan's objectives (key factors prefetched) each with its actions in tree order
+    (parent, then its sub-actions), and the roll-up. Three queries whatever the size."""
+    objectives = list(plan.objectives.prefetch_related("key_factors").order_by("position", "pk"))
+    actions = list(plan.actions.select_related("status").order_by("position", "pk"))
+    result = services.progress_of(actions)
+    children: dict[int | None, list[Action]] = {}
+    for action in actions:
+        children.setdefault(action.parent_id, []).append(action)
+    blocks = []
+    for objective in objectives:
+        rows: list[ActionRow] = []
+        stack = [(a, 0) for a in reversed(children.get(None, [])) if a.objective_id == objective.pk]
+        while stack:
+            action, depth = stack.pop()
+            progress = result.actions[action.pk]
+            rows.append(
+                ActionRow(
+                    action, depth, progress.progress, progress.source == rollup.Source.CHILDREN
+                )
+            )
+            stack.extend((c, depth + 1) for c in reversed(children.get(action.pk, [])))
+        blocks.append(ObjectiveBlock(objective, rows))
+    return blocks, result
+
+
+# The list -------------------------------------------------------------------------------------
+
+
+@require_safe
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans the person may see, with their overall progress."""
+    plans = list(
+        plans_visible_to(request.user)
+        .select_related(
+            "pairing__scheme__programme",
+            "pairing__scheme__theme",
+            "pairing__implementing_city",
+            "pairing__mentor_city",
+        )
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("status")))
+        .order_by("pairing__implementing_city__name", "-created_at")
+    )
+    for plan in plans:
+        plan.overall = services.progress_of(list(plan.actions.all())).overall
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+# Starting and editing the plan ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The implementing city's officers start the pairing's plan from an assessment."""
+    pairing = get_object_or_404(
+        Pairing.objects.select_related(
+            "scheme__programme", "scheme__theme", "mentor_city", "implementing_city"
+        ),
+        pk=pk,
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("plans.add_plan", pairing):
+        raise PermissionDenied
+    existing = ActionPlan.objects.filter(pairing=pairing).first()
+    if existing is not None:
+        messages.info(request, _("This pairing already has an action plan."))
+        return redirect(existing)
+    assessments = services.assessments_to_start_from(pairing)
+    form = StartForm(
+        request.POST or None,
+        assessments=assessments,
+        initial={"title": _("Action plan of %(city)s") % {"city": pairing.implementing_city.name}},
+    )
+    if request.method == "POST" and assessments and form.is_valid():
+        try:
+            plan = services.start_plan(pairing=pairing, by=request.user, **form.cleaned_data)
+        except services.PlanError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Plan started. Now add its objectives."))
+            return redirect(plan)
+    return render(
+        request,
+        "plans/plan_start.html",
+        {"pairing": pairing, "form": form, "assessments": assessments},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_pages
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's title and summary."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            plan = form.save()
+            audit.record(
+                actor=request.user,
+                action=AuditEntry.Action.CHANGE,
+                target=plan,
+                city=plan.pairing.implementing_city,
+            )
+            services._changed(plan)
+        messages.success(request, _("Plan saved."))
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
+
+
+# The plan's page ------------------------------------------------------------------------------
+
+
+def _others(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
+    """What the other areas' includes need (each area's `context_for_detail`)."""
+    context: dict[str, Any] = {}
+    for name in ("views_versions", "views_followup", "views_documents"):
+        # Imported here: those modules may import this one.
+        module = importlib.import_module(f"citygrow.plans.{name}")
+        context.update(getattr(module, "context_for_detail", lambda r, p: {})(request, plan))
+    return context
+
+
+@require_safe
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan: its header, objectives with their actions and progress, and the comments."""
+    plan = get_plan_for_user(request, pk)
+    user = request.user
+    blocks, result = plan_contents(plan)
+    can_comment = user.has_perm("plans.comment_plan", plan)
+    comments = (
+        list(PlanComment.objects.filter(plan=plan).select_related("author")) if can_comment else []
+    )
+    context = {
+        "plan": plan,
+        "pairing": plan.pairing,
+        "objectives": blocks,
+        "overall": result.overall,
+        "can_change": user.has_perm("plans.change_plan", plan),
+        "can_comment": can_comment,
+        "comments": comments,
+        "comment_form": CommentForm() if can_comment else None,
+    }
+    context.update(_others(request, plan))
+    return render(request, "plans/plan_detail.html", context)
+
+
+# Objectives -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@_pages
+def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new objective: pick one offered from the gaps and findings (it fills the form, to be
+    edited before saving), or write the city's own."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    offered = services.suggestions(plan)
+    initial: dict[str, Any] = {}
+    picked = request.GET.get("pick", "")
+    if picked.isdigit() and int(picked) < len(offered):
+        suggestion = offered[int(picked)]
+        initial = {
+            "title": suggestion.title,
+            "key_factors": list(suggestion.key_factors),
+            "source": suggestion.source,
+        }
+    form = ObjectiveForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and _save_objective(request, plan, form):
+        messages.success(request, _("Objective added. Now add its actions."))
+        return redirect(f"{plan.get_absolute_url()}#objectives")
+    return render(
+        request,
+        "plans/objective_form.html",
+        {"plan": plan, "form": form, "offered": offered, "picked": picked},
+    )
+
+
+def _save_objective(
+    request: HttpRequest, plan: ActionPlan, form: ObjectiveForm, objective: Objective | None = None
+) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.save_objective(
+            plan=plan,
+            objective=objective,
+            title=data["title"],
+            description=data["description"],
+            key_factors=[kf.pk for kf in data["key_factors"]],
+            source=data["source"],
+            by=request.user,
+        )
+    except services.PlanError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@_pages
+def objective_edit(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    found = _objective(plan, objective)
+    form = ObjectiveForm(
+        request.POST or None,
+        plan=plan,
+        initial={
+            "title": found.title,
+            "description": found.description,
+            "key_factors": [kf.pk for kf in found.key_factors.all()],
+            "source": found.source,
+        },
+    )
+    if request.method == "POST" and _save_objective(request, plan, form, found):
+        messages.success(request, _("Objective saved."))
+        return redirect(f"{plan.get_absolute_url()}#objectives")
+    return render(
+        request,
+        "plans/objective_form.html",
+        {"plan": plan, "form": form, "objective": found, "actions": found.actions.count()},
+    )
+
+
+@require_POST
+@_pages
+def objective_delete(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
+    """Removes the objective with its actions (the edit page warns of it)."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    found = _objective(plan, objective)
+    services.delete_objective(objective=found, by=request.user)
+    messages.success(
+        request, _("Objective “%(title)s” deleted, with its actions.") % {"title": found.title}
+    )
+    return redirect(f"{plan.get_absolute_url()}#objectives")
+
+
+# Actions --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@_pages
+def action_create(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
+    """A new action under the objective; `?parent=<id>` makes it a sub-action."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    found = _objective(plan, objective)
+    parent = request.GET.get("parent", "")
+    initial = {"parent": int(parent)} if parent.isdigit() else {}
+    form = ActionForm(request.POST or None, objective=found, initial=initial)
+    if request.method == "POST" and _save_action(request, plan, found, form):
+        messages.success(request, _("Action added."))
+        return redirect(f"{plan.get_absolute_url()}#objective-{found.pk}")
+    return render(
+        request, "plans/action_form.html", {"plan": plan, "objective": found, "form": form}
+    )
+
+
+def _save_action(
+    request: HttpRequest,
+    plan: ActionPlan,
+    objective: Objective,
+    form: ActionForm,
+    action: Action | None = None,
+) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.save_action(
+            plan=plan,
+            objective=objective,
+            parent=form.cleaned_data.get("parent"),
+            action=action,
+            data=form.action_in(),
+            by=request.user,
+        )
+    except services.PlanError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@_pages
+def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    found = _action(plan, action)
+    objective = found.objective
+    form = ActionForm(request.POST or None, objective=objective, instance=found)
+    if request.method == "POST" and _save_action(request, plan, objective, form, found):
+        messages.success(request, _("Action saved."))
+        return redirect(f"{plan.get_absolute_url()}#objective-{objective.pk}")
+    return render(
+        request,
+        "plans/action_form.html",
+        {
+            "plan": plan,
+            "objective": objective,
+            "form": form,
+            "action": found,
+            "sub_actions": found.children.count(),
+        },
+    )
+
+
+@require_POST
+@_pages
+def action_delete(request: HttpRequest, pk: int, action: int) -> HttpResponse:
+    """Removes the action with its sub-actions (the edit page warns of it)."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    found = _action(plan, action)
+    services.delete_action(action=found, by=request.user)
+    messages.success(
+        request, _("Action “%(title)s” deleted, with its sub-actions.") % {"title": found.title}
+    )
+    return redirect(f"{plan.get_absolute_url()}#objective-{found.objective_id}")
+
+
+# Comments -------------------------------------------------------------------------------------
+
+
+@require_POST
+@_pages
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team (mentors and facilitators included) comments on the plan."""
+    plan = get_plan_for_user(request, pk, "plans.comment_plan")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        comment = PlanComment.objects.create(
+            plan=plan, author=request.user, text=form.cleaned_data["text"].strip()
+        )
+        audit.record(
+            actor=request.user,
+            action=AuditEntry.Action.CREATE,
+            target=comment,
+            city=plan.pairing.implementing_city,
+        )
+        messages.success(request, _("Comment added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{plan.get_absolute_url()}#comments")
+
+
+urlpatterns = [
+    path("plans/", plan_list, name="list"),
+    path("pairings/<int:pk>/plan/new/", plan_start, name="start"),
+    path("plans/<int:pk>/", plan_detail, name="detail"),
+    path("plans/<int:pk>/edit/", plan_edit, name="edit"),
+    path("plans/<int:pk>/objectives/new/", objective_create, name="objective_create"),
+    path("plans/<int:pk>/objectives/<int:objective>/edit/", objective_edit, name="objective_edit"),
+    path(
+        "plans/<int:pk>/objectives/<int:objective>/delete/",
+        objective_delete,
+        name="objective_delete",
+    ),
+    path(
+        "plans/<int:pk>/objectives/<int:objective>/actions/new/",
+        action_create,
+        name="action_create",
+    ),
+    path("plans/<int:pk>/actions/<int:action>/edit/", action_edit, name="action_edit"),
+    path("plans/<int:pk>/actions/<int:action>/delete/", action_delete, name="action_delete"),
+    path("plans/<int:pk>/comments/", comment_add, name="comment_add"),
+]

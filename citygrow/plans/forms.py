@@ -1,0 +1,172 @@
+"""Forms of the action plan pages: starting a plan, its objectives, actions and comments.
+
+They check what a person types; the writes go through `citygrow.plans.services`, whose
+`PlanError` the views turn into form errors.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from citygrow.assessments.models import Assessment
+from citygrow.catalogue.models import KeyFactor
+from citygrow.plans import services
+from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
+
+
+class StartForm(forms.Form):
+    """Start a plan from one of the city's submitted assessments."""
+
+    assessment = forms.ModelChoiceField(
+        label=_("Assessment it starts from"),
+        queryset=Assessment.objects.none(),
+        empty_label=None,
+        help_text=_("The plan's objectives are offered from this assessment's gaps."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args: Any, assessments: list[Assessment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assessment"]
+        field.queryset = Assessment.objects.filter(pk__in=[a.pk for a in assessments]).order_by(
+            "-assessed_on", "-pk"
+        )
+        field.label_from_instance = lambda a: f"{a.title} ({a.assessed_on:%d %b %Y})"
+
+
+class PlanForm(forms.ModelForm):
+    """The plan's title and summary."""
+
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+
+class KeyFactorChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: KeyFactor) -> str:
+        return f"{obj.position}. {obj.heading}"
+
+
+class ObjectiveForm(forms.Form):
+    """An objective: picked from the suggestions (prefilled) or the city's own."""
+
+    title = forms.CharField(label=_("Objective"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10_000, widget=forms.Textarea
+    )
+    key_factors = KeyFactorChoice(
+        label=_("Key factors"),
+        queryset=KeyFactor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The key factors of the toolkit this objective should improve."),
+        error_messages={"required": _("Tie the objective to at least one key factor.")},
+    )
+    source = forms.ChoiceField(
+        choices=Objective.Source.choices, initial=Objective.Source.OWN, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_factors"].queryset = KeyFactor.objects.filter(
+            toolkit=plan.assessment.toolkit_id
+        ).order_by("position")
+
+
+class ActionForm(forms.ModelForm):
+    """Every field of an action; the sub-action's parent is chosen among the objective's
+    actions."""
+
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label=_("(none: a top-level action)"),
+        help_text=_("Make this a sub-action of another action of the same objective."),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "parent",
+            "lead",
+            "partners",
+            "starts_on",
+            "ends_on",
+            "budget",
+            "funding",
+            "indicator",
+            "baseline",
+            "target",
+            "risks",
+            "status",
+            "progress",
+            "weight",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "risks": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "progress": _("0 to 100. Empty: the status's default progress, if it has one."),
+            "starts_on": _("As YYYY-MM-DD."),
+            "ends_on": _("As YYYY-MM-DD; not before the start."),
+        }
+
+    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = Action.objects.filter(objective=objective).order_by("position", "pk")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["status"].queryset = ActionStatus.objects.order_by("position", "name")
+        self.fields["status"].empty_label = _("(no status)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.check_action(self.action_in())
+        except services.PlanError as error:
+            self.add_error(error.field, error.message)
+        return data
+
+    def action_in(self) -> services.ActionIn:
+        """The cleaned fields as the services take them."""
+        data = self.cleaned_data
+        return services.ActionIn(
+            **{
+                name: data.get(name) if data.get(name) is not None else default
+                for name, default in _ACTION_DEFAULTS.items()
+            }
+        )
+
+
+_ACTION_DEFAULTS: dict[str, Any] = {
+    "title": "",
+    "description": "",
+    "lead": "",
+    "partners": "",
+    "starts_on": None,
+    "ends_on": None,
+    "budget": None,
+    "funding": "",
+    "indicator": "",
+    "baseline": "",
+    "target": "",
+    "risks": "",
+    "status": None,
+    "progress": None,
+    "weight": None,
+}
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=5_000, widget=forms.Textarea)
