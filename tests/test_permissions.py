@@ -11,7 +11,12 @@ a public object and on a private one:
 - visits of the Munich → Athens pairing: one whose report is published, one whose report is a
   draft (seen by the same people as the draft assessment).
 Programmes, schemes and workloads are the same in both columns: "Test programme", its scheme A
-and Athens's workload in it.
+and Athens's workload in it;
+- action plans of Athens on theme A: an endorsed one (in a second programme's Munich → Athens
+  pairing, so public) and a draft one (in Test programme's, frozen as version 1 with only its
+  administrative endorsement), each with an objective, an action and a progress update with an
+  attachment. Both have the same team: Athens's officers, its mentors on A, A's facilitators,
+  coordinators.
 A private object does not exist (404, never 403) for anyone else.
 
 A route without an entry here fails `test_every_route_has_a_matrix_entry`.
@@ -20,14 +25,28 @@ A route without an entry here fails `test_every_route_has_a_matrix_entry`.
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import GuideQuestion, Toolkit
-from citygrow.mentoring.models import Finding, Pairing, SchemeCity, Visit, VisitReport
+from citygrow.mentoring.models import (
+    Finding,
+    Pairing,
+    Programme,
+    Scheme,
+    SchemeCity,
+    Visit,
+    VisitReport,
+)
 from citygrow.people.models import City
+from citygrow.plans import services as plan_services
+from citygrow.plans import versions
+from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressUpdate
 from citygrow.practices.models import Practice
+from tests.plans_fixtures import SIGNED_PDF, assess_athens, key_factor
 
 ROLES = [
     "anonymous",
@@ -98,6 +117,25 @@ def report_writers() -> dict[str, tuple[int, int]]:
     result = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
     result["anonymous"] = (REDIRECT, REDIRECT)
     result["facilitator"] = result["coordinator"] = (FORBIDDEN, OK)
+    return result
+
+
+def plan_editors() -> dict[str, tuple[int, int]]:
+    """A plan's officers' pages: those who see the plan but are not its city's officers are
+    refused (403); a draft does not exist for others (404); anonymous visitors log in."""
+    return {
+        **officers_of_the_city(on_published=OK, on_draft=OK),
+        "anonymous": (REDIRECT, REDIRECT),
+    }
+
+
+def plan_team_api() -> dict[str, tuple[int, int]]:
+    """An API route for the plan's team only: 401 without credentials, 403 on an endorsed plan
+    for others, 404 on a draft."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        result[role] = (OK, OK)
+    result["anonymous"] = (UNAUTHORISED, UNAUTHORISED)
     return result
 
 
@@ -188,6 +226,31 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "mentoring:log_work": everyone(NOT_ALLOWED),
     "mentoring:workload_rates": everyone(NOT_ALLOWED),
     "mentoring:workload_export": athens_work(),
+    # Action plans
+    "plans:list": everyone(OK),
+    "plans:start": {**signed_in(FORBIDDEN), "officer": (REDIRECT, REDIRECT)},  # it has a plan
+    "plans:detail": assessment_page(),
+    "plans:edit": plan_editors(),
+    "plans:objective_create": plan_editors(),
+    "plans:objective_edit": plan_editors(),
+    "plans:objective_delete": everyone(NOT_ALLOWED),  # POST only
+    "plans:action_create": plan_editors(),
+    "plans:action_edit": plan_editors(),
+    "plans:action_delete": everyone(NOT_ALLOWED),
+    "plans:comment_add": everyone(NOT_ALLOWED),
+    "plans:freeze": everyone(NOT_ALLOWED),
+    "plans:version": assessment_page(),
+    "plans:endorse": plan_editors(),
+    "plans:endorsement_document": assessment_page(),
+    "plans:changes": assessment_page(),
+    "plans:update_create": plan_editors(),
+    "plans:attachment": assessment_page(),
+    "plans:timeline": assessment_page(),
+    "plans:measured_change": assessment_page(),
+    "plans:pdf": assessment_page(),
+    "plans:docx": assessment_page(),
+    "plans:actions_export": assessment_page(),
+    "plans:actions_import": plan_editors(),
     # API
     "api:list_themes": everyone(OK),
     "api:list_toolkits": everyone(OK),
@@ -225,6 +288,32 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:change_scheme": everyone(OK),  # its path's GET is the scheme
     "api:remove_scheme_member": everyone(NOT_ALLOWED),  # DELETE only
     "api:set_workload_rates": everyone(NOT_ALLOWED),  # PUT only
+    "api:list_plans": everyone(OK),
+    "api:get_plan": assessment_page(),
+    "api:list_suggestions": plan_team_api(),
+    "api:start_plan": everyone(NOT_ALLOWED),  # POST only
+    "api:add_objective": everyone(NOT_ALLOWED),
+    "api:change_objective": everyone(NOT_ALLOWED),  # PATCH and DELETE only
+    "api:delete_objective": everyone(NOT_ALLOWED),
+    "api:add_action": everyone(NOT_ALLOWED),
+    "api:change_action": everyone(NOT_ALLOWED),
+    "api:delete_action": everyone(NOT_ALLOWED),
+    "api:add_comment": everyone(NOT_ALLOWED),
+    "api:list_versions": assessment_page(),
+    "api:freeze_version": assessment_page(),  # its path's GET lists the versions
+    "api:get_version": assessment_page(),
+    "api:change_version": assessment_page(),  # its path's GET is the version
+    "api:delete_version": assessment_page(),
+    "api:record_endorsement": everyone(NOT_ALLOWED),
+    "api:get_changes": assessment_page(),
+    "api:report_progress": everyone(NOT_ALLOWED),
+    "api:get_timeline": assessment_page(),
+    "api:get_schedule": assessment_page(),
+    "api:get_change": assessment_page(),
+    "api:put_change": assessment_page(),  # its path's GET is the measured change
+    "api:export_actions_csv": assessment_page(),
+    "api:export_actions_xlsx": assessment_page(),
+    "api:import_actions": everyone(NOT_ALLOWED),
     "api:openapi-json": everyone(OK),
     "api:openapi-view": everyone(OK),
     "api:api-root": everyone(HIDDEN),
@@ -250,13 +339,68 @@ def test_every_route_has_a_matrix_entry():
     assert route_names() == set(MATRIX)
 
 
+#: API routes whose only path parameter is the plan.
+PLAN_API_ROUTES = {
+    "api:get_plan",
+    "api:list_suggestions",
+    "api:add_objective",
+    "api:add_comment",
+    "api:list_versions",
+    "api:freeze_version",
+    "api:get_changes",
+    "api:get_timeline",
+    "api:get_schedule",
+    "api:get_change",
+    "api:put_change",
+    "api:export_actions_csv",
+    "api:export_actions_xlsx",
+    "api:import_actions",
+}
+
+
 def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     toolkit, assessment = objects["toolkit"], objects["assessment"]
     practice = Practice.objects.filter(toolkit=toolkit).select_related("city").first()
     code, year = toolkit.theme.code, toolkit.year
     question = GuideQuestion.objects.filter(key_factor__toolkit=assessment.toolkit_id).first()
     key_factor = question.key_factor
-    visit = objects["visit"]
+    visit, plan = objects["visit"], objects["plan"]
+    objective, action = plan.objectives.first(), plan.actions.first()
+    in_plan = {"pk": plan.pk}
+    in_plan_api = {"plan_id": plan.pk}
+    endorsement = Endorsement.objects.filter(version__plan=plan).first()
+    attachment = Attachment.objects.filter(update__action__plan=plan).first()
+    plan_routes = {
+        "plans:start": {"pk": plan.pairing_id},
+        "plans:objective_edit": {**in_plan, "objective": objective.pk},
+        "plans:objective_delete": {**in_plan, "objective": objective.pk},
+        "plans:action_create": {**in_plan, "objective": objective.pk},
+        "plans:action_edit": {**in_plan, "action": action.pk},
+        "plans:action_delete": {**in_plan, "action": action.pk},
+        "plans:version": {**in_plan, "number": 1},
+        "plans:endorse": {**in_plan, "number": 1},
+        "plans:endorsement_document": {**in_plan, "endorsement": endorsement.pk},
+        "plans:update_create": {**in_plan, "action": action.pk},
+        "plans:attachment": {**in_plan, "attachment": attachment.pk},
+        "plans:actions_export": {**in_plan, "fmt": "csv"},
+        "api:start_plan": {"pairing_id": plan.pairing_id},
+        "api:change_objective": {**in_plan_api, "objective_id": objective.pk},
+        "api:delete_objective": {**in_plan_api, "objective_id": objective.pk},
+        "api:add_action": {**in_plan_api, "objective_id": objective.pk},
+        "api:change_action": {**in_plan_api, "action_id": action.pk},
+        "api:delete_action": {**in_plan_api, "action_id": action.pk},
+        "api:report_progress": {**in_plan_api, "action_id": action.pk},
+        "api:get_version": {**in_plan_api, "number": 1},
+        "api:change_version": {**in_plan_api, "number": 1},
+        "api:delete_version": {**in_plan_api, "number": 1},
+        "api:record_endorsement": {**in_plan_api, "number": 1},
+    }
+    if route in plan_routes:
+        return plan_routes[route]
+    if route.startswith("plans:") and route != "plans:list":
+        return in_plan
+    if route in PLAN_API_ROUTES:
+        return in_plan_api
     programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
     athens = {"slug": "test-programme", "city": "athens"}
     return {
@@ -334,8 +478,69 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     }.get(route, {})
 
 
+def athens_plan(people: dict, *, endorsed: bool) -> ActionPlan:
+    """Athens's plan on theme A with an objective, an action and a progress update with an
+    attachment, frozen as version 1: endorsed at both levels (in a pairing of a second
+    programme) or only at the administrative level (in Test programme's pairing)."""
+    officer = people["officer"]
+    if endorsed:
+        scheme = Scheme.objects.get(programme__slug="test-programme")
+        earlier = Programme.objects.create(
+            name="Earlier programme",
+            slug="earlier-programme",
+            starts_on=date(2014, 1, 1),
+            ends_on=date(2015, 12, 31),
+        )
+        scheme = Scheme.objects.create(
+            programme=earlier, theme=scheme.theme, facilitator=scheme.facilitator
+        )
+        munich, athens = City.objects.get(name="Munich"), City.objects.get(name="Athens")
+        SchemeCity.objects.create(scheme=scheme, city=munich, role="mentor")
+        SchemeCity.objects.create(scheme=scheme, city=athens, role="implementing")
+        pairing = Pairing.objects.create(
+            scheme=scheme, mentor_city=munich, implementing_city=athens
+        )
+    else:
+        pairing = Pairing.objects.get(
+            scheme__programme__slug="test-programme", implementing_city__name="Athens"
+        )
+    assessment = assess_athens(assessed_on=date(2024, 5, 1) if endorsed else date(2024, 6, 1))
+    plan = plan_services.start_plan(
+        pairing=pairing, assessment=assessment, title="Athens welcomes", by=officer
+    )
+    objective = plan_services.save_objective(
+        plan=plan, title="Open a one-stop shop", key_factors=[key_factor(1).pk], by=officer
+    )
+    action = plan_services.save_action(
+        plan=plan,
+        objective=objective,
+        data=plan_services.ActionIn(title="Map the services", progress=40),
+        by=officer,
+    )
+    update = ProgressUpdate.objects.create(
+        action=action, reported_on=date(2024, 7, 1), text="Mapped", author=officer
+    )
+    Attachment.objects.create(
+        update=update, file=ContentFile(SIGNED_PDF, name="minutes.pdf"), name="minutes.pdf"
+    )
+    version = versions.freeze(plan, by=officer)
+    for level in ("administrative", "political") if endorsed else ("administrative",):
+        versions.record_endorsement(
+            version,
+            level=level,
+            endorsed_by="Eleni Papadopoulou",
+            role="Director-General",
+            endorsed_on=date(2024, 7, 2),
+            document=SimpleUploadedFile(f"{level}.pdf", SIGNED_PDF),
+            by=officer,
+        )
+    plan.refresh_from_db()
+    assert plan.is_endorsed is endorsed
+    return plan
+
+
 @pytest.fixture
-def objects(people) -> tuple[dict, dict]:
+def objects(people, settings, tmp_path) -> tuple[dict, dict]:
     """(public objects, private objects): see the module's docstring."""
     athens = City.objects.get(name="Athens")
     toolkit_a, toolkit_c = (
@@ -349,9 +554,16 @@ def objects(people) -> tuple[dict, dict]:
     draft = Assessment.objects.create(
         city=athens, toolkit=toolkit_a, title="2026", assessed_on=date(2026, 6, 1)
     )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plans = {
+        status: athens_plan(people, endorsed=status == "endorsed")
+        for status in ("endorsed", "draft")
+    }
     Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
     toolkit_a.refresh_from_db()
-    pairing = Pairing.objects.get(implementing_city=athens)
+    pairing = Pairing.objects.get(
+        scheme__programme__slug="test-programme", implementing_city=athens
+    )
     visits = []
     for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
         visit = Visit.objects.create(
@@ -364,8 +576,13 @@ def objects(people) -> tuple[dict, dict]:
         Finding.objects.create(report=report, kind="strength", text="A strength")
         visits.append(visit)
     return (
-        {"toolkit": toolkit_c, "assessment": published, "visit": visits[0]},
-        {"toolkit": toolkit_a, "assessment": draft, "visit": visits[1]},
+        {
+            "toolkit": toolkit_c,
+            "assessment": published,
+            "visit": visits[0],
+            "plan": plans["endorsed"],
+        },
+        {"toolkit": toolkit_a, "assessment": draft, "visit": visits[1], "plan": plans["draft"]},
     )
 
 
