@@ -12,6 +12,7 @@ from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
 from citygrow.mentoring.demo import create_demo_programme
 from citygrow.people.models import City, Organisation, Role, User
+from citygrow.plans.demo import create_demo_plan
 from citygrow.practices.services import refresh_search_index
 
 #: The demo accounts: user name, name, roles. Their password is DEMO_PASSWORD. Only `seed --demo`
@@ -87,6 +88,9 @@ class Command(BaseCommand):
         pairing = create_demo_programme(organisations, people)
         if "mia" in created and pairing is not None:
             Role.objects.create(user=people["mia"], kind=Role.Kind.MENTOR, pairing=pairing)
+        if pairing is not None:
+            # Athens's action plan in that pairing, endorsed and followed up (issue 7).
+            create_demo_plan(pairing, people)
 
     def _create_demo_user(self, username: str, name: str, roles: list[dict[str, Any]]) -> User:
         first, last = name.split(" ", 1)
