@@ -29,7 +29,7 @@ from citygrow.people.models import AuditEntry
 from citygrow.plans import rollup
 from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
 
-#: The statuses a fresh site has (made by the plans migration 0002), with the
+#: The statuses a fresh site has (made by the plans migration 0002 and `seed`), with the
 #: progress each implies when none is reported. Coordinators edit them in the admin.
 DEFAULT_STATUSES = [
     # name, default progress, closed
@@ -39,6 +39,22 @@ DEFAULT_STATUSES = [
     ("Completed", 100, True),
     ("Cancelled", None, True),
 ]
+
+
+def ensure_default_statuses() -> int:
+    """Create the default statuses that are missing (by name); returns how many were made.
+
+    Migration 0002 makes them on a new database; `seed` calls this too, so that a database
+    emptied since (tests that flush it, a reset) gets them back. Existing ones are left as
+    they are."""
+    made = 0
+    for position, (name, progress, closed) in enumerate(DEFAULT_STATUSES, start=1):
+        _status, created = ActionStatus.objects.get_or_create(
+            name=name,
+            defaults={"default_progress": progress, "is_closed": closed, "position": position},
+        )
+        made += created
+    return made
 
 
 class PlanError(Exception):

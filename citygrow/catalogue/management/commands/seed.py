@@ -13,6 +13,7 @@ from citygrow.catalogue.services import load_themes
 from citygrow.mentoring.demo import create_demo_programme
 from citygrow.people.models import City, Organisation, Role, User
 from citygrow.plans.demo import create_demo_plan
+from citygrow.plans.services import ensure_default_statuses
 from citygrow.practices.services import refresh_search_index
 
 #: The demo accounts: user name, name, roles. Their password is DEMO_PASSWORD. Only `seed --demo`
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             "load_toolkit", settings.DATA_DIR / "toolkits", stdout=self.stdout, stderr=self.stderr
         )
         refresh_search_index()
+        ensure_default_statuses()
         if demo:
             self._create_demo_people()
 
