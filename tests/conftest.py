@@ -1,21 +1,33 @@
-"""Shared fixtures, chained: cities -> toolkits -> users.
+"""What every app's tests use: fast password hashing, uploads in a temporary folder, and the
+shared fixtures, chained: cities -> toolkits -> users.
 
 `seeded` loads what a fresh site has (themes, the cities of data/cities.yaml, toolkits A and C),
-through the same command the README's setup runs.
+through the same command the README's setup runs. `people` adds a person per role and relation
+around `pairing` (Munich → Athens on theme A).
+
+The plugins below add, without an import in the test module:
+- tests/support/people.py: a fixture per person of `people` (`officer`, ..., `nobody`), each a
+  `Person` with a logged-in web client and an API client;
+- tests/support/plans.py: the action plan fixtures (`athens_assessment`, `plan`,
+  `endorsed_plan`).
+Each app's own fixtures are in its folder's conftest.py; helpers are in tests/support/.
 """
 
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
-from citygrow.catalogue.models import Toolkit
+# Before anything imports them: show the values in the support package's failed asserts.
+pytest.register_assert_rewrite("tests.support")
 
-TOOLKITS = settings.DATA_DIR / "toolkits"
+from django.core.management import call_command  # noqa: E402
+
+from citygrow.catalogue.models import Toolkit  # noqa: E402
+from tests.support.toolkits import TOOLKITS  # noqa: E402
+
+pytest_plugins = ["tests.support.people", "tests.support.plans"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +57,12 @@ def toolkit_c(seeded) -> Toolkit:
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("stella", password="staff-pass-123", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(client, staff):
+def staff_client(client, django_user_model):
+    """The test client, logged in as a staff member with no role (stella; without `people`,
+    whose staff member is the `staff` fixture)."""
+    staff = django_user_model.objects.create_user(
+        "stella", password="staff-pass-123", is_staff=True
+    )
     client.force_login(staff)
     return client
 
@@ -58,12 +70,6 @@ def staff_client(client, staff):
 @pytest.fixture
 def toolkit_a_text() -> str:
     return (TOOLKITS / "A-2018.yaml").read_text(encoding="utf-8")
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -135,3 +141,11 @@ def people(seeded, django_user_model) -> dict:
     Role.objects.create(user=result["other_facilitator"], kind="facilitator", organisation=mpi)
     Role.objects.create(user=result["coordinator"], kind="coordinator")
     return result
+
+
+@pytest.fixture
+def pairing(people):
+    """The `people` fixture's pairing: Munich (mentor) → Athens (implementing) on theme A."""
+    from citygrow.mentoring.models import Pairing
+
+    return Pairing.objects.get(mentor_city__name="Munich", implementing_city__name="Athens")

@@ -20,7 +20,7 @@ from citygrow.plans import services
 from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanComment, ProgressUpdate
 from tests.browser.a11y import assert_accessible
 from tests.browser.people import log_in
-from tests.plans_fixtures import SIGNED_PDF, assess_athens, key_factor
+from tests.support.plans import SIGNED_PDF, assess_athens, key_factor
 
 
 def _pairing() -> Pairing:

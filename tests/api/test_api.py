@@ -1,0 +1,158 @@
+"""The JSON API under /api/v1/ and its OpenAPI document."""
+
+from django.test import Client
+
+from citygrow.catalogue.models import Toolkit
+from citygrow.practices.models import Practice
+
+
+def test_the_openapi_document_describes_every_route(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = set(response.json()["paths"])
+    assert paths == {
+        "/api/v1/themes",
+        "/api/v1/toolkits",
+        "/api/v1/toolkits/{code}/{year}",
+        "/api/v1/practices",
+        "/api/v1/practices/{practice_id}",
+        "/api/v1/cities",
+        "/api/v1/cities/{slug}",
+        "/api/v1/me",
+        "/api/v1/me/tokens",
+        "/api/v1/me/tokens/{token_id}",
+        "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}",
+        "/api/v1/assessments/{assessment_id}/answers/{question_id}",
+        # mentoring (citygrow.api.mentoring; tests/api/test_api_mentoring.py)
+        "/api/v1/programmes",
+        "/api/v1/programmes/{slug}",
+        "/api/v1/programmes/{slug}/schemes/{code}",
+        "/api/v1/programmes/{slug}/schemes/{code}/members",
+        "/api/v1/programmes/{slug}/schemes/{code}/proposal",
+        "/api/v1/programmes/{slug}/schemes/{code}/pairings",
+        "/api/v1/pairings/{pairing_id}",
+        "/api/v1/pairings/{pairing_id}/visits",
+        "/api/v1/visits/{visit_id}",
+        "/api/v1/visits/{visit_id}/report",
+        "/api/v1/visits/{visit_id}/report/publish",
+        "/api/v1/programmes/{slug}/workload/{city}",
+        "/api/v1/programmes/{slug}/workload/{city}/logs",
+        "/api/v1/programmes/{slug}/events",
+        "/api/v1/programmes/{slug}/schemes",
+        "/api/v1/programmes/{slug}/schemes/{code}/members/{city}",
+        "/api/v1/programmes/{slug}/workload/{city}/rates",
+        # Action plans: plans, objectives, actions, comments (citygrow/api/plans_core.py).
+        "/api/v1/plans",
+        "/api/v1/plans/{plan_id}",
+        "/api/v1/plans/{plan_id}/suggestions",
+        "/api/v1/pairings/{pairing_id}/plan",
+        "/api/v1/plans/{plan_id}/objectives",
+        "/api/v1/plans/{plan_id}/objectives/{objective_id}",
+        "/api/v1/plans/{plan_id}/objectives/{objective_id}/actions",
+        "/api/v1/plans/{plan_id}/actions/{action_id}",
+        "/api/v1/plans/{plan_id}/comments",
+        # Action plans: follow-up (citygrow/api/plans_followup.py).
+        "/api/v1/plans/{plan_id}/actions/{action_id}/updates",
+        "/api/v1/plans/{plan_id}/timeline",
+        "/api/v1/plans/{plan_id}/schedule",
+        "/api/v1/plans/{plan_id}/change",
+        # Action plans: versions and endorsements (citygrow/api/plans_versions.py).
+        "/api/v1/plans/{plan_id}/versions",
+        "/api/v1/plans/{plan_id}/versions/{number}",
+        "/api/v1/plans/{plan_id}/versions/{number}/endorsements",
+        "/api/v1/plans/{plan_id}/changes",
+        # Action plans: actions export and import (citygrow/api/plans_documents.py).
+        "/api/v1/plans/{plan_id}/actions.csv",
+        "/api/v1/plans/{plan_id}/actions.xlsx",
+        "/api/v1/plans/{plan_id}/actions-import",
+    }
+
+
+def test_themes_say_which_have_content(client, seeded):
+    themes = {t["code"]: t for t in client.get("/api/v1/themes").json()}
+    assert themes["A"]["current_edition"] == 2018
+    assert themes["B"] == {
+        "code": "B",
+        "title": "Promoting appropriate migrant participation in local labour markets through "
+        "partnerships",
+        "current_edition": None,
+        "editions": [],
+    }
+
+
+def test_toolkits_list_the_editions_with_counts(client, seeded):
+    data = client.get("/api/v1/toolkits").json()
+    assert [(t["theme"], t["year"], t["key_factors"], t["practices"]) for t in data] == [
+        ("A", 2018, 7, 12),
+        ("C", 2018, 9, 21),
+    ]
+    assert data[0]["url"] == "http://testserver/toolkits/A/2018/"
+
+
+def test_one_toolkit_comes_with_its_full_nested_content(client, seeded):
+    data = client.get("/api/v1/toolkits/A/2018").json()
+    assert data["standard"].startswith("The city ensures")
+    assert data["source"]["publisher"] == "EUROCITIES"
+    assert len(data["key_factors"]) == 7
+    first = data["key_factors"][0]
+    assert first["guide_questions"][0]["sub_items"][0].startswith("the number of immigrants")
+    assert first["examples"][0]["city"] == "Munich"
+    assert first["examples"][0]["country"] == "DE"
+    assert len(data["context_factors"]) == 10
+    assert len(data["terms"]) == 5
+
+
+def test_an_unknown_toolkit_is_a_404(client, seeded):
+    assert client.get("/api/v1/toolkits/A/1999").status_code == 404
+    assert client.get("/api/v1/toolkits/A/notayear").status_code == 422
+
+
+def test_practices_have_the_same_filters_and_search_as_the_page(client, toolkit_a):
+    assert client.get("/api/v1/practices").json()["count"] == 33
+    data = client.get("/api/v1/practices", {"toolkit": toolkit_a.pk, "city": "london"}).json()
+    assert data["count"] == 3
+    assert {p["city"] for p in data["results"]} == {"London"}
+    assert client.get("/api/v1/practices", {"country": "AT"}).json()["count"] == 4
+    searched = client.get("/api/v1/practices", {"q": "Phönix"}).json()
+    assert [p["title"] for p in searched["results"]] == ["Munich: Engagement with stakeholders"]
+    second = client.get("/api/v1/practices", {"page": 2}).json()
+    assert (second["page"], second["pages"], len(second["results"])) == (2, 2, 13)
+
+
+def test_bad_practice_filters_get_a_422_with_messages(client, seeded):
+    response = client.get("/api/v1/practices", {"city": "atlantis", "q": "x" * 500})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["city"] == ["There is no such city."]
+    assert "at most 200 characters" in errors["q"][0]
+    assert client.get("/api/v1/practices", {"toolkit": "abc"}).status_code == 422
+    assert client.get("/api/v1/practices", {"q": "?!%"}).json()["count"] == 0
+
+
+def test_one_practice(client, toolkit_a):
+    practice = Practice.objects.get(toolkit=toolkit_a, key_factor__position=1)
+    data = client.get(f"/api/v1/practices/{practice.pk}").json()
+    assert data["city"] == "Munich"
+    assert data["toolkit"] == {"theme": "A", "year": 2018, "title": toolkit_a.title}
+    assert data["key_factor"] == {"number": 1, "heading": "Mapping and needs assessment"}
+    assert data["links"] == ["https://bit.ly/2PlzCtg"]
+    assert client.get("/api/v1/practices/999999").status_code == 404
+
+
+def test_cities(client, seeded):
+    cities = client.get("/api/v1/cities").json()
+    assert len(cities) == 22
+    munich = client.get("/api/v1/cities/munich").json()
+    assert munich["country"] == {"code": "DE", "name": "Germany"}
+    assert munich["population"] is None
+    assert munich["charter_signatory"] is None
+    assert client.get("/api/v1/cities/atlantis").status_code == 404
+
+
+def test_drafts_are_hidden_from_the_public_api(toolkit_a, staff_client):
+    client = Client()
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
+    assert client.get("/api/v1/toolkits/A/2018").status_code == 404
+    assert client.get("/api/v1/practices").json()["count"] == 21
+    assert staff_client.get("/api/v1/toolkits/A/2018").status_code == 200

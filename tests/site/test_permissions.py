@@ -1,0 +1,586 @@
+"""The permission matrix: every route, for every role and relation.
+
+Relations are around a pairing Munich (mentor) → Athens (implementing) on theme A (see the
+`people` fixture): the officer works for Athens, the mentor mentors Athens on A, the facilitator
+facilitates A; "other_" people hold the same kind of role elsewhere. Object routes are checked on
+a public object and on a private one:
+- toolkits: the published toolkit C, and toolkit A turned into a draft (seen by staff,
+  coordinators and the facilitators of its theme);
+- assessments: Athens's published assessment on C, and its draft on A (seen by Athens's
+  officers, its mentors on A, A's facilitators and coordinators);
+- visits of the Munich → Athens pairing: one whose report is published, one whose report is a
+  draft (seen by the same people as the draft assessment).
+Programmes, schemes and workloads are the same in both columns: "Test programme", its scheme A
+and Athens's workload in it;
+- action plans of Athens on theme A: an endorsed one (in a second programme's Munich → Athens
+  pairing, so public) and a draft one (in Test programme's, frozen as version 1 with only its
+  administrative endorsement), each with an objective, an action and a progress update with an
+  attachment. Both have the same team: Athens's officers, its mentors on A, A's facilitators,
+  coordinators.
+A private object does not exist (404, never 403) for anyone else.
+
+A route without an entry here fails `test_every_route_has_a_matrix_entry`.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from citygrow.assessments.models import Assessment
+from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.mentoring.models import (
+    Finding,
+    Pairing,
+    Programme,
+    Scheme,
+    SchemeCity,
+    Visit,
+    VisitReport,
+)
+from citygrow.people.models import City
+from citygrow.plans import services as plan_services
+from citygrow.plans import versions
+from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressUpdate
+from citygrow.practices.models import Practice
+from tests.support.clients import client_as
+from tests.support.plans import SIGNED_PDF, assess_athens, endorse, key_factor
+from tests.support.roles import ROLES
+
+OK, REDIRECT, FORBIDDEN, HIDDEN, NOT_ALLOWED, GONE, UNAUTHORISED = 200, 302, 403, 404, 405, 410, 401
+
+
+def everyone(status: int) -> dict[str, tuple[int, int]]:
+    return {role: (status, status) for role in ROLES}
+
+
+def signed_in(status: int = OK, anonymous: int = REDIRECT) -> dict[str, tuple[int, int]]:
+    """For signed-in people only; anonymous visitors are sent to log in."""
+    return {**everyone(status), "anonymous": (anonymous, anonymous)}
+
+
+def coordinators() -> dict[str, tuple[int, int]]:
+    """Coordinators' pages: others are refused (403), anonymous visitors sent to log in."""
+    return {**signed_in(FORBIDDEN), "coordinator": (OK, OK)}
+
+
+def draft_hidden() -> dict[str, tuple[int, int]]:
+    """An object route: public on a published toolkit; on a draft, only its team sees it."""
+    result = {role: (OK, HIDDEN) for role in ROLES}
+    for role in ("facilitator", "coordinator", "staff"):
+        result[role] = (OK, OK)
+    return result
+
+
+def theme_page() -> dict[str, tuple[int, int]]:
+    """The theme redirects to its current edition; with only a draft, those who may not see it
+    are told the theme has no content yet."""
+    result = {role: (REDIRECT, OK) for role in ROLES}
+    for role in ("facilitator", "coordinator", "staff"):
+        result[role] = (REDIRECT, REDIRECT)
+    return result
+
+
+def assessment_page() -> dict[str, tuple[int, int]]:
+    """Public when published; the draft is seen by Athens's team on theme A only."""
+    result = {role: (OK, HIDDEN) for role in ROLES}
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        result[role] = (OK, OK)
+    return result
+
+
+def planners() -> dict[str, tuple[int, int]]:
+    """Visits are planned by coordinators and the facilitators of the pairing's theme."""
+    return {**coordinators(), "facilitator": (OK, OK)}
+
+
+def athens_work() -> dict[str, tuple[int, int]]:
+    """Athens's workload: its officers and coordinators."""
+    return {**coordinators(), "officer": (OK, OK)}
+
+
+def report_writers() -> dict[str, tuple[int, int]]:
+    """A published report is final; a draft is written by the facilitators and coordinators."""
+    result = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
+    result["anonymous"] = (REDIRECT, REDIRECT)
+    result["facilitator"] = result["coordinator"] = (FORBIDDEN, OK)
+    return result
+
+
+def plan_editors() -> dict[str, tuple[int, int]]:
+    """A plan's officers' pages: those who see the plan but are not its city's officers are
+    refused (403); a draft does not exist for others (404); anonymous visitors log in."""
+    return {
+        **officers_of_the_city(on_published=OK, on_draft=OK),
+        "anonymous": (REDIRECT, REDIRECT),
+    }
+
+
+def plan_team_api() -> dict[str, tuple[int, int]]:
+    """An API route for the plan's team only: 401 without credentials, 403 on an endorsed plan
+    for others, 404 on a draft."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    for role in ("officer", "mentor", "facilitator", "coordinator"):
+        result[role] = (OK, OK)
+    result["anonymous"] = (UNAUTHORISED, UNAUTHORISED)
+    return result
+
+
+def officers_of_the_city(*, on_published: int, on_draft: int) -> dict[str, tuple[int, int]]:
+    """An action for Athens's officers; others who may see the assessment are refused (403),
+    and those who may not see the draft get 404."""
+    result = {}
+    for role, (public, private) in assessment_page().items():
+        result[role] = (
+            FORBIDDEN if public == OK else public,
+            FORBIDDEN if private == OK else private,
+        )
+    result["officer"] = (on_published, on_draft)
+    return result
+
+
+MATRIX: dict[str, dict[str, tuple[int, int]]] = {
+    "home": everyone(OK),
+    "catalogue:toolkit_list": everyone(OK),
+    "catalogue:theme": theme_page(),
+    "catalogue:toolkit": draft_hidden(),
+    "catalogue:toolkit_pdf": draft_hidden(),
+    "catalogue:toolkit_export": draft_hidden(),
+    "practices:list": everyone(OK),
+    "practices:detail": draft_hidden(),
+    "people:city_list": everyone(OK),
+    "people:city": everyone(OK),
+    # Accounts
+    "people:login": {**everyone(REDIRECT), "anonymous": (OK, OK)},
+    "people:logout": everyone(NOT_ALLOWED),  # POST only
+    "people:account": signed_in(),
+    "people:password_change": signed_in(),
+    "people:password_change_done": signed_in(),
+    "people:password_reset": everyone(OK),
+    "people:password_reset_done": everyone(OK),
+    "people:password_reset_confirm": everyone(OK),  # an invalid link says so
+    "people:password_reset_complete": everyone(OK),
+    "people:token_create": signed_in(),
+    "people:token_revoke": everyone(NOT_ALLOWED),  # POST only
+    "people:my_data": signed_in(),
+    "people:invitation": everyone(GONE),  # a made-up token
+    # Coordination
+    "people:invitations": coordinators(),
+    "people:people": coordinators(),
+    "people:person": coordinators(),
+    "people:person_data": coordinators(),
+    "people:audit": coordinators(),
+    "people:mentions": coordinators(),
+    # Assessments
+    "assessments:list": everyone(OK),
+    "assessments:start": {
+        **signed_in(FORBIDDEN),
+        "officer": (OK, OK),
+        "other_officer": (OK, OK),
+    },
+    "assessments:detail": assessment_page(),
+    "assessments:answer": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
+    "assessments:answer_save": officers_of_the_city(on_published=FORBIDDEN, on_draft=OK),
+    "assessments:copy": officers_of_the_city(on_published=OK, on_draft=OK),
+    "assessments:pdf": assessment_page(),
+    "assessments:export": assessment_page(),
+    "assessments:factor_save": everyone(NOT_ALLOWED),  # POST only
+    "assessments:context_save": everyone(NOT_ALLOWED),
+    "assessments:comment_add": everyone(NOT_ALLOWED),
+    "assessments:transition": everyone(NOT_ALLOWED),
+    # Mentoring
+    "mentoring:programmes": everyone(OK),
+    "mentoring:programme": everyone(OK),
+    "mentoring:programme_create": coordinators(),
+    "mentoring:programme_edit": coordinators(),
+    "mentoring:event_create": coordinators(),
+    "mentoring:scheme_create": coordinators(),
+    "mentoring:scheme": everyone(OK),
+    "mentoring:scheme_edit": coordinators(),
+    "mentoring:member_add": everyone(NOT_ALLOWED),  # POST only
+    "mentoring:member_remove": everyone(NOT_ALLOWED),
+    "mentoring:proposal": coordinators(),
+    "mentoring:pairing_remove": everyone(NOT_ALLOWED),
+    "mentoring:visit_create": planners(),
+    "mentoring:visit": everyone(OK),
+    "mentoring:visit_edit": planners(),
+    "mentoring:visit_ics": everyone(OK),
+    "mentoring:report_edit": report_writers(),
+    "mentoring:report_publish": everyone(NOT_ALLOWED),
+    "mentoring:city_calendar": everyone(OK),
+    "mentoring:workload_overview": coordinators(),
+    "mentoring:workload": athens_work(),
+    "mentoring:log_work": everyone(NOT_ALLOWED),
+    "mentoring:workload_rates": everyone(NOT_ALLOWED),
+    "mentoring:workload_export": athens_work(),
+    # Action plans
+    "plans:list": everyone(OK),
+    "plans:start": {**signed_in(FORBIDDEN), "officer": (REDIRECT, REDIRECT)},  # it has a plan
+    "plans:detail": assessment_page(),
+    "plans:edit": plan_editors(),
+    "plans:objective_create": plan_editors(),
+    "plans:objective_edit": plan_editors(),
+    "plans:objective_delete": everyone(NOT_ALLOWED),  # POST only
+    "plans:action_create": plan_editors(),
+    "plans:action_edit": plan_editors(),
+    "plans:action_delete": everyone(NOT_ALLOWED),
+    "plans:comment_add": everyone(NOT_ALLOWED),
+    "plans:freeze": everyone(NOT_ALLOWED),
+    "plans:version": assessment_page(),
+    "plans:endorse": plan_editors(),
+    "plans:endorsement_document": assessment_page(),
+    "plans:changes": assessment_page(),
+    "plans:update_create": plan_editors(),
+    "plans:attachment": assessment_page(),
+    "plans:timeline": assessment_page(),
+    "plans:measured_change": assessment_page(),
+    "plans:pdf": assessment_page(),
+    "plans:docx": assessment_page(),
+    "plans:actions_export": assessment_page(),
+    "plans:actions_import": plan_editors(),
+    # API
+    "api:list_themes": everyone(OK),
+    "api:list_toolkits": everyone(OK),
+    "api:get_toolkit": draft_hidden(),
+    "api:list_practices": everyone(OK),
+    "api:get_practice": draft_hidden(),
+    "api:list_cities": everyone(OK),
+    "api:get_city": everyone(OK),
+    "api:list_assessments": everyone(OK),
+    "api:get_assessment": assessment_page(),
+    "api:save_answer": everyone(NOT_ALLOWED),  # PUT only
+    "api:me": signed_in(anonymous=UNAUTHORISED),
+    "api:list_my_tokens": signed_in(anonymous=UNAUTHORISED),
+    "api:revoke_my_token": everyone(NOT_ALLOWED),  # DELETE only
+    "api:list_programmes": everyone(OK),
+    "api:get_programme": everyone(OK),
+    "api:get_scheme": everyone(OK),
+    "api:add_scheme_member": everyone(NOT_ALLOWED),  # POST only
+    "api:propose_pairings": everyone(NOT_ALLOWED),
+    "api:accept_pairings": everyone(NOT_ALLOWED),
+    "api:delete_pairing": everyone(NOT_ALLOWED),  # DELETE only
+    "api:list_pairing_visits": everyone(OK),
+    "api:plan_visit": everyone(OK),  # its path's GET lists the visits
+    "api:get_visit": everyone(OK),
+    "api:change_visit": everyone(OK),  # its path's GET is the visit
+    "api:get_visit_report": assessment_page(),  # a draft report: the pairing's team
+    "api:save_visit_report": assessment_page(),
+    "api:publish_visit_report": everyone(NOT_ALLOWED),
+    "api:get_workload": {**everyone(HIDDEN), "officer": (OK, OK), "coordinator": (OK, OK)},
+    "api:log_work_days": everyone(NOT_ALLOWED),
+    "api:create_programme": everyone(OK),  # its path's GET lists the programmes
+    "api:change_programme": everyone(OK),  # its path's GET is the programme
+    "api:add_programme_event": everyone(NOT_ALLOWED),  # POST only
+    "api:create_scheme": everyone(NOT_ALLOWED),  # POST only
+    "api:change_scheme": everyone(OK),  # its path's GET is the scheme
+    "api:remove_scheme_member": everyone(NOT_ALLOWED),  # DELETE only
+    "api:set_workload_rates": everyone(NOT_ALLOWED),  # PUT only
+    "api:list_plans": everyone(OK),
+    "api:get_plan": assessment_page(),
+    "api:list_suggestions": plan_team_api(),
+    "api:start_plan": everyone(NOT_ALLOWED),  # POST only
+    "api:add_objective": everyone(NOT_ALLOWED),
+    "api:change_objective": everyone(NOT_ALLOWED),  # PATCH and DELETE only
+    "api:delete_objective": everyone(NOT_ALLOWED),
+    "api:add_action": everyone(NOT_ALLOWED),
+    "api:change_action": everyone(NOT_ALLOWED),
+    "api:delete_action": everyone(NOT_ALLOWED),
+    "api:add_comment": everyone(NOT_ALLOWED),
+    "api:list_versions": assessment_page(),
+    "api:freeze_version": assessment_page(),  # its path's GET lists the versions
+    "api:get_version": assessment_page(),
+    "api:change_version": assessment_page(),  # its path's GET is the version
+    "api:delete_version": assessment_page(),
+    "api:record_endorsement": everyone(NOT_ALLOWED),
+    "api:get_changes": assessment_page(),
+    "api:report_progress": everyone(NOT_ALLOWED),
+    "api:get_timeline": assessment_page(),
+    "api:get_schedule": assessment_page(),
+    "api:get_change": assessment_page(),
+    "api:put_change": assessment_page(),  # its path's GET is the measured change
+    "api:export_actions_csv": assessment_page(),
+    "api:export_actions_xlsx": assessment_page(),
+    "api:import_actions": everyone(NOT_ALLOWED),
+    "api:openapi-json": everyone(OK),
+    "api:openapi-view": everyone(OK),
+    "api:api-root": everyone(HIDDEN),
+    "admin:index": {**everyone(REDIRECT), "staff": (OK, OK)},
+}
+
+
+def route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:index")  # Django's admin: staff only, checked through its index
+                continue
+            names |= route_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_has_a_matrix_entry():
+    assert route_names() == set(MATRIX)
+
+
+#: API routes whose only path parameter is the plan.
+PLAN_API_ROUTES = {
+    "api:get_plan",
+    "api:list_suggestions",
+    "api:add_objective",
+    "api:add_comment",
+    "api:list_versions",
+    "api:freeze_version",
+    "api:get_changes",
+    "api:get_timeline",
+    "api:get_schedule",
+    "api:get_change",
+    "api:put_change",
+    "api:export_actions_csv",
+    "api:export_actions_xlsx",
+    "api:import_actions",
+}
+
+
+def kwargs_for(route: str, objects: dict, people: dict) -> dict:
+    toolkit, assessment = objects["toolkit"], objects["assessment"]
+    practice = Practice.objects.filter(toolkit=toolkit).select_related("city").first()
+    code, year = toolkit.theme.code, toolkit.year
+    question = GuideQuestion.objects.filter(key_factor__toolkit=assessment.toolkit_id).first()
+    key_factor = question.key_factor
+    visit, plan = objects["visit"], objects["plan"]
+    objective, action = plan.objectives.first(), plan.actions.first()
+    in_plan = {"pk": plan.pk}
+    in_plan_api = {"plan_id": plan.pk}
+    endorsement = Endorsement.objects.filter(version__plan=plan).first()
+    attachment = Attachment.objects.filter(update__action__plan=plan).first()
+    plan_routes = {
+        "plans:start": {"pk": plan.pairing_id},
+        "plans:objective_edit": {**in_plan, "objective": objective.pk},
+        "plans:objective_delete": {**in_plan, "objective": objective.pk},
+        "plans:action_create": {**in_plan, "objective": objective.pk},
+        "plans:action_edit": {**in_plan, "action": action.pk},
+        "plans:action_delete": {**in_plan, "action": action.pk},
+        "plans:version": {**in_plan, "number": 1},
+        "plans:endorse": {**in_plan, "number": 1},
+        "plans:endorsement_document": {**in_plan, "endorsement": endorsement.pk},
+        "plans:update_create": {**in_plan, "action": action.pk},
+        "plans:attachment": {**in_plan, "attachment": attachment.pk},
+        "plans:actions_export": {**in_plan, "fmt": "csv"},
+        "api:start_plan": {"pairing_id": plan.pairing_id},
+        "api:change_objective": {**in_plan_api, "objective_id": objective.pk},
+        "api:delete_objective": {**in_plan_api, "objective_id": objective.pk},
+        "api:add_action": {**in_plan_api, "objective_id": objective.pk},
+        "api:change_action": {**in_plan_api, "action_id": action.pk},
+        "api:delete_action": {**in_plan_api, "action_id": action.pk},
+        "api:report_progress": {**in_plan_api, "action_id": action.pk},
+        "api:get_version": {**in_plan_api, "number": 1},
+        "api:change_version": {**in_plan_api, "number": 1},
+        "api:delete_version": {**in_plan_api, "number": 1},
+        "api:record_endorsement": {**in_plan_api, "number": 1},
+    }
+    if route in plan_routes:
+        return plan_routes[route]
+    if route.startswith("plans:") and route != "plans:list":
+        return in_plan
+    if route in PLAN_API_ROUTES:
+        return in_plan_api
+    programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
+    athens = {"slug": "test-programme", "city": "athens"}
+    return {
+        "mentoring:programme": programme,
+        "mentoring:programme_edit": programme,
+        "mentoring:event_create": programme,
+        "mentoring:scheme_create": programme,
+        "mentoring:scheme": scheme,
+        "mentoring:scheme_edit": scheme,
+        "mentoring:member_add": scheme,
+        "mentoring:member_remove": {**scheme, "pk": SchemeCity.objects.first().pk},
+        "mentoring:proposal": scheme,
+        "mentoring:pairing_remove": {"pk": visit.pairing_id},
+        "mentoring:visit_create": {"pk": visit.pairing_id},
+        "mentoring:visit": {"pk": visit.pk},
+        "mentoring:visit_edit": {"pk": visit.pk},
+        "mentoring:visit_ics": {"pk": visit.pk},
+        "mentoring:report_edit": {"pk": visit.pk},
+        "mentoring:report_publish": {"pk": visit.pk},
+        "mentoring:city_calendar": {"slug": "athens"},
+        "mentoring:workload_overview": programme,
+        "mentoring:workload": athens,
+        "mentoring:log_work": athens,
+        "mentoring:workload_rates": athens,
+        "mentoring:workload_export": {**athens, "fmt": "csv"},
+        "api:get_programme": programme,
+        "api:get_scheme": scheme,
+        "api:add_scheme_member": scheme,
+        "api:propose_pairings": scheme,
+        "api:accept_pairings": scheme,
+        "api:delete_pairing": {"pairing_id": visit.pairing_id},
+        "api:list_pairing_visits": {"pairing_id": visit.pairing_id},
+        "api:plan_visit": {"pairing_id": visit.pairing_id},
+        "api:get_visit": {"visit_id": visit.pk},
+        "api:change_visit": {"visit_id": visit.pk},
+        "api:get_visit_report": {"visit_id": visit.pk},
+        "api:save_visit_report": {"visit_id": visit.pk},
+        "api:publish_visit_report": {"visit_id": visit.pk},
+        "api:get_workload": athens,
+        "api:log_work_days": athens,
+        "api:change_programme": programme,
+        "api:add_programme_event": programme,
+        "api:create_scheme": programme,
+        "api:change_scheme": scheme,
+        "api:remove_scheme_member": {**scheme, "city": "athens"},
+        "api:set_workload_rates": athens,
+        "catalogue:theme": {"code": code},
+        "catalogue:toolkit": {"code": code, "year": year},
+        "catalogue:toolkit_pdf": {"code": code, "year": year},
+        "catalogue:toolkit_export": {"code": code, "year": year, "fmt": "yaml"},
+        "practices:detail": {"pk": practice.pk},
+        "people:city": {"slug": practice.city.slug},
+        "people:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "people:token_revoke": {"pk": 1},
+        "people:invitation": {"token": "made-up"},
+        "people:person": {"pk": people["officer"].pk},
+        "people:person_data": {"pk": people["officer"].pk},
+        "assessments:detail": {"pk": assessment.pk},
+        "assessments:answer": {"pk": assessment.pk},
+        "assessments:answer_save": {"pk": assessment.pk, "question_pk": question.pk},
+        "assessments:copy": {"pk": assessment.pk},
+        "assessments:pdf": {"pk": assessment.pk},
+        "assessments:export": {"pk": assessment.pk, "fmt": "csv"},
+        "api:list_assessments": {},
+        "api:get_assessment": {"assessment_id": assessment.pk},
+        "api:save_answer": {"assessment_id": assessment.pk, "question_id": question.pk},
+        "assessments:factor_save": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
+        "assessments:context_save": {"pk": assessment.pk},
+        "assessments:comment_add": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
+        "assessments:transition": {"pk": assessment.pk, "action": "submit"},
+        "api:get_toolkit": {"code": code, "year": year},
+        "api:get_practice": {"practice_id": practice.pk},
+        "api:get_city": {"slug": practice.city.slug},
+        "api:revoke_my_token": {"token_id": 1},
+    }.get(route, {})
+
+
+def athens_plan(people: dict, *, endorsed: bool) -> ActionPlan:
+    """Athens's plan on theme A with an objective, an action and a progress update with an
+    attachment, frozen as version 1: endorsed at both levels (in a pairing of a second
+    programme) or only at the administrative level (in Test programme's pairing)."""
+    officer = people["officer"]
+    if endorsed:
+        scheme = Scheme.objects.get(programme__slug="test-programme")
+        earlier = Programme.objects.create(
+            name="Earlier programme",
+            slug="earlier-programme",
+            starts_on=date(2014, 1, 1),
+            ends_on=date(2015, 12, 31),
+        )
+        scheme = Scheme.objects.create(
+            programme=earlier, theme=scheme.theme, facilitator=scheme.facilitator
+        )
+        munich, athens = City.objects.get(name="Munich"), City.objects.get(name="Athens")
+        SchemeCity.objects.create(scheme=scheme, city=munich, role="mentor")
+        SchemeCity.objects.create(scheme=scheme, city=athens, role="implementing")
+        pairing = Pairing.objects.create(
+            scheme=scheme, mentor_city=munich, implementing_city=athens
+        )
+    else:
+        pairing = Pairing.objects.get(
+            scheme__programme__slug="test-programme", implementing_city__name="Athens"
+        )
+    assessment = assess_athens(assessed_on=date(2024, 5, 1) if endorsed else date(2024, 6, 1))
+    plan = plan_services.start_plan(
+        pairing=pairing, assessment=assessment, title="Athens welcomes", by=officer
+    )
+    objective = plan_services.save_objective(
+        plan=plan, title="Open a one-stop shop", key_factors=[key_factor(1).pk], by=officer
+    )
+    action = plan_services.save_action(
+        plan=plan,
+        objective=objective,
+        data=plan_services.ActionIn(title="Map the services", progress=40),
+        by=officer,
+    )
+    update = ProgressUpdate.objects.create(
+        action=action, reported_on=date(2024, 7, 1), text="Mapped", author=officer
+    )
+    Attachment.objects.create(
+        update=update, file=ContentFile(SIGNED_PDF, name="minutes.pdf"), name="minutes.pdf"
+    )
+    versions.freeze(plan, by=officer)
+    for level in ("administrative", "political") if endorsed else ("administrative",):
+        document = SimpleUploadedFile(f"{level}.pdf", SIGNED_PDF)
+        endorse(plan, level, endorsed_on=date(2024, 7, 2), document=document, user=officer)
+    plan.refresh_from_db()
+    assert plan.is_endorsed is endorsed
+    return plan
+
+
+@pytest.fixture
+def objects(people, settings, tmp_path) -> tuple[dict, dict]:
+    """(public objects, private objects): see the module's docstring."""
+    athens = City.objects.get(name="Athens")
+    toolkit_a, toolkit_c = (
+        Toolkit.objects.get(theme__code="A"),
+        Toolkit.objects.get(theme__code="C"),
+    )
+    published = Assessment.objects.create(
+        city=athens, toolkit=toolkit_c, title="2025", assessed_on=date(2025, 6, 1),
+        status=Assessment.Status.PUBLISHED,
+    )  # fmt: skip
+    draft = Assessment.objects.create(
+        city=athens, toolkit=toolkit_a, title="2026", assessed_on=date(2026, 6, 1)
+    )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plans = {
+        status: athens_plan(people, endorsed=status == "endorsed")
+        for status in ("endorsed", "draft")
+    }
+    Toolkit.objects.filter(pk=toolkit_a.pk).update(status=Toolkit.Status.DRAFT)
+    toolkit_a.refresh_from_db()
+    pairing = Pairing.objects.get(
+        scheme__programme__slug="test-programme", implementing_city=athens
+    )
+    visits = []
+    for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
+        visit = Visit.objects.create(
+            pairing=pairing,
+            kind="study",
+            starts_on=date(2017, month, 2),
+            ends_on=date(2017, month, 4),
+        )
+        report = VisitReport.objects.create(visit=visit, status=status, summary="Findings")
+        Finding.objects.create(report=report, kind="strength", text="A strength")
+        visits.append(visit)
+    return (
+        {
+            "toolkit": toolkit_c,
+            "assessment": published,
+            "visit": visits[0],
+            "plan": plans["endorsed"],
+        },
+        {"toolkit": toolkit_a, "assessment": draft, "visit": visits[1], "plan": plans["draft"]},
+    )
+
+
+@pytest.fixture
+def clients(people) -> dict[str, Client]:
+    return {role: client_as(people, role) for role in ROLES}
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_the_matrix(route, objects, clients, people):
+    failures = []
+    for role in ROLES:
+        for objs, expected in zip(objects, MATRIX[route][role], strict=True):
+            url = reverse(route, kwargs=kwargs_for(route, objs, people))
+            status = clients[role].get(url).status_code
+            if status != expected:
+                failures.append(f"{role} on {url}: {status}, expected {expected}")
+    assert not failures, "\n".join(failures)

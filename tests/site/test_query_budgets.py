@@ -1,0 +1,137 @@
+"""Every page and API route has a query budget, and its query count does not grow with the data."""
+
+import pytest
+from django.core.cache import cache
+
+from citygrow.catalogue.services import load_toolkit
+from citygrow.catalogue.toolkit_file import parse_toolkit
+from citygrow.people.models import City, Country
+from citygrow.practices.models import Practice
+from tests.support.budgets import assert_flat, count_queries
+from tests.support.toolkits import TOOLKITS
+
+
+def grow_tenfold() -> None:
+    """Ten times the toolkits, practices and cities of the seeded site."""
+    text = (TOOLKITS / "A-2018.yaml").read_text(encoding="utf-8")
+    cities = set(City.objects.values_list("name", flat=True))
+    for year in range(2000, 2018):
+        edited = text.replace("  year: 2018\n  status", f"  year: {year}\n  status")
+        document = parse_toolkit(edited, known_cities=cities)
+        load_toolkit(document=document, source=f"A-{year}.yaml")
+    country = Country.objects.create(code="ZZ", name="Testland")
+    City.objects.bulk_create(
+        City(name=f"Town {n}", slug=f"town-{n}", country=country) for n in range(200)
+    )
+
+
+def munich_practice() -> str:
+    return (
+        f"/practices/{Practice.objects.filter(city__name='Munich', toolkit__year=2018).first().pk}/"
+    )
+
+
+PAGES = [
+    ("/", 3),
+    ("/toolkits/", 3),
+    ("/toolkits/A/2018/", 9),
+    ("/toolkits/A/2018/export.yaml", 8),
+    ("/toolkits/B/", 2),
+    ("/practices/", 7),
+    ("/practices/?q=Munich&country=DE", 9),
+    ("munich_practice", 2),
+    ("/cities/", 1),
+    ("/cities/munich/", 3),
+    ("/api/v1/themes", 2),
+    ("/api/v1/toolkits", 1),
+    ("/api/v1/toolkits/A/2018", 8),
+    ("/api/v1/practices?country=DE", 6),
+    ("munich_practice_api", 1),
+    ("/api/v1/cities", 1),
+    ("/api/v1/cities/munich", 1),
+]
+
+
+def resolve(url: str) -> str:
+    if url == "munich_practice":
+        return munich_practice()
+    if url == "munich_practice_api":
+        return "/api/v1" + munich_practice().rstrip("/")
+    return url
+
+
+@pytest.mark.parametrize(("url", "budget"), PAGES)
+def test_the_query_count_is_within_budget_and_does_not_grow(client, seeded, url, budget):
+    url = resolve(url)
+    cache.clear()  # measure pages that cache their content (the toolkit page) when cold
+    small = count_queries(client, url)
+    grow_tenfold()
+    cache.clear()
+    assert_flat(small, count_queries(client, url), budget)
+
+
+def test_a_published_toolkit_page_served_from_the_cache_reads_only_the_edition(client, seeded):
+    cache.clear()
+    client.get("/toolkits/A/2018/")
+    grow_tenfold()
+    warm = count_queries(client, "/toolkits/A/2018/")
+    # The edition and its other editions; no key factors, questions, examples or terms.
+    assert warm == 2, warm.sql
+
+
+def grow_people_and_their_records(people: dict, count: int, start: int = 0) -> None:
+    """`count` more of everything the account, coordination and assessment list pages show."""
+    from datetime import date
+
+    from citygrow.assessments.models import Assessment
+    from citygrow.catalogue.models import Toolkit
+    from citygrow.people.models import Invitation, Role, User
+    from citygrow.people.services import create_token, invite
+
+    cora, olga = people["coordinator"], people["officer"]
+    athens = City.objects.get(name="Athens")
+    toolkit = Toolkit.objects.get(theme__code="C")
+    for n in range(start, start + count):
+        user = User.objects.create_user(f"person{n}", email=f"p{n}@example.org")
+        Role.objects.create(user=user, kind="officer", city=athens)
+        invite(
+            email=f"new{n}@example.org",
+            kind="officer",
+            city=athens,
+            by=cora,
+            accept_url=lambda token: f"/accounts/invitation/{token}/",
+        )
+        create_token(user=olga, name=f"token {n}", scope="read")
+        Assessment.objects.create(
+            city=athens,
+            toolkit=toolkit,
+            title=f"Round {n}",
+            assessed_on=date(2000 + n, 1, 1),
+            status=Assessment.Status.PUBLISHED,
+        )
+    assert Invitation.objects.count() >= count
+
+
+SIGNED_IN_PAGES = [
+    ("officer", "/accounts/", 10),
+    ("coordinator", "/coordination/invitations/", 10),
+    ("coordinator", "/coordination/people/", 8),
+    ("coordinator", "officer_page", 8),
+    ("coordinator", "/coordination/audit/", 9),
+    ("coordinator", "/coordination/audit/?city=athens&person=cora", 11),
+    ("coordinator", "/coordination/mentions/?text=Munich", 7),
+    ("anonymous", "/assessments/", 2),
+    ("officer", "/assessments/", 7),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "budget"), SIGNED_IN_PAGES)
+def test_signed_in_pages_keep_to_their_budget(client, people, who, url, budget):
+    if who != "anonymous":
+        client.force_login(people[who])
+    if url == "officer_page":
+        url = f"/coordination/people/{people['officer'].pk}/"
+    grow_people_and_their_records(people, 1)
+    small = count_queries(client, url)
+    grow_people_and_their_records(people, 10, start=1)
+    assert_flat(small, count_queries(client, url), budget)
