@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "citygrow.assessments",
     "citygrow.mentoring",
     "citygrow.plans",
+    "citygrow.front",
+    "citygrow.demo",
     "django_tasks",
     "django_tasks_db",
 ]

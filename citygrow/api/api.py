@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
-from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write
+from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write, signed_in
+from citygrow.api.common import ANYONE, Refused, absolute, errors_of, forbidden, refused
 from citygrow.api.schemas import (
     AnswerIn,
     AnswerOut,
@@ -28,13 +29,15 @@ from citygrow.api.schemas import (
     ThemeOut,
     ToolkitOut,
     ToolkitSummary,
+    answer_out,
 )
 from citygrow.assessments import services as assessment_services
 from citygrow.assessments.forms import AnswerForm
 from citygrow.assessments.insights import insights_for, results_of
-from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.models import Assessment
 from citygrow.assessments.sheet import load_sheet
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
+from citygrow.core.errors import ServiceError
 from citygrow.people.models import ApiToken, City
 from citygrow.people.services import revoke_token
 from citygrow.practices.forms import PracticeFilterForm
@@ -50,11 +53,6 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=PUBLIC,
 )
-
-#: For the routes open to anyone (auth=PUBLIC, the default): the OpenAPI document lists the
-#: token and the session, and also no credentials at all (an empty requirement). A token that
-#: is sent must be valid, though: a wrong one gets 401 everywhere.
-ANYONE = {"security": [{}]}
 
 
 @api.exception_handler(ValidationError)
@@ -72,8 +70,17 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     )
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+@api.exception_handler(Refused)
+def refused_request(request: HttpRequest, exc: Refused) -> HttpResponse:
+    """A route's refusal (citygrow.api.common): its status, in the API's error shape."""
+    return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(ServiceError)
+def refused_by_a_service(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """What the data does not allow (a service's refusal): 422 with its message, under the
+    field it names; nothing was stored."""
+    return api.create_response(request, refused(exc).body(), status=422)
 
 
 def _city(request: HttpRequest, city: City) -> dict[str, Any]:
@@ -88,7 +95,7 @@ def _city(request: HttpRequest, city: City) -> dict[str, Any]:
         ),
         "charter_signatory": city.charter_signatory,
         "charter_signed_on": city.charter_signed_on.isoformat() if city.charter_signed_on else None,
-        "url": _absolute(request, city.get_absolute_url()),
+        "url": absolute(request, city.get_absolute_url()),
     }
 
 
@@ -110,7 +117,7 @@ def _practice(request: HttpRequest, practice: Practice) -> dict[str, Any]:
         "links": practice.links,
         "year": practice.year,
         "source": practice.source,
-        "url": _absolute(request, practice.get_absolute_url()),
+        "url": absolute(request, practice.get_absolute_url()),
     }
 
 
@@ -162,7 +169,7 @@ def list_toolkits(request: HttpRequest) -> list[dict[str, Any]]:
             "status": toolkit.status,
             "key_factors": toolkit.key_factor_count,
             "practices": toolkit.practice_count,
-            "url": _absolute(request, toolkit.get_absolute_url()),
+            "url": absolute(request, toolkit.get_absolute_url()),
         }
         for toolkit in toolkits
     ]
@@ -221,7 +228,7 @@ def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
         "context_factors": [
             {"category": c.category, "examples": c.examples} for c in toolkit.context_factors.all()
         ],
-        "url": _absolute(request, toolkit.get_absolute_url()),
+        "url": absolute(request, toolkit.get_absolute_url()),
     }
 
 
@@ -254,8 +261,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
     data = {k: v for k, v in filters.dict().items() if k != "page" and v is not None}
     form = PracticeFilterForm(data, user=request.user)
     if not form.is_valid():
-        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return Status(422, {"detail": "Some filters are not valid.", "errors": errors})
+        raise Refused(422, "Some filters are not valid.", errors_of(form))
     practices = form.filter(
         Practice.objects.visible_to(request.user).select_related(
             "city__country", "key_factor", "toolkit__theme"
@@ -315,7 +321,7 @@ def get_city(request: HttpRequest, slug: CitySlug) -> Any:
 )
 def me(request: HttpRequest) -> Any:
     """The caller's account and roles."""
-    user = request.user
+    user = signed_in(request)
     roles = user.roles.select_related(
         "city",
         "pairing__mentor_city",
@@ -348,7 +354,9 @@ def _token(token: ApiToken) -> dict[str, Any]:
 )
 def list_my_tokens(request: HttpRequest) -> Any:
     """The caller's API tokens that are not revoked (never their secrets)."""
-    return [_token(token) for token in request.user.api_tokens.filter(revoked_at__isnull=True)]
+    return [
+        _token(token) for token in signed_in(request).api_tokens.filter(revoked_at__isnull=True)
+    ]
 
 
 @api.delete(
@@ -361,8 +369,10 @@ def list_my_tokens(request: HttpRequest) -> Any:
 def revoke_my_token(request: HttpRequest, token_id: int) -> Any:
     """Needs a read-write token (or the browser session)."""
     require_write(request)
-    token = get_object_or_404(request.user.api_tokens.filter(revoked_at__isnull=True), pk=token_id)
-    revoke_token(by=request.user, token=token)
+    token = get_object_or_404(
+        signed_in(request).api_tokens.filter(revoked_at__isnull=True), pk=token_id
+    )
+    revoke_token(by=signed_in(request), token=token)
     return Status(204, None)
 
 
@@ -382,18 +392,7 @@ def _assessment_summary(
         "assessed_on": assessment.assessed_on.isoformat(),
         "status": assessment.status,
         "overall": overall,
-        "url": _absolute(request, assessment.get_absolute_url()),
-    }
-
-
-def _answer_out(factor_position: int, question: Any, answer: Answer | None) -> dict[str, Any]:
-    return {
-        "question_id": question.pk,
-        "number": f"{factor_position}.{question.position}",
-        "value": answer.value if answer else None,
-        "evidence": answer.evidence if answer else "",
-        "links": answer.links if answer else [],
-        "version": answer.version if answer else None,
+        "url": absolute(request, assessment.get_absolute_url()),
     }
 
 
@@ -409,7 +408,7 @@ def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
     assessments = list(
         Assessment.objects.visible_to(request.user).select_related("city", "toolkit__theme")
     )
-    overall = {}
+    overall: dict[int, float | None] = {}
     by_toolkit: dict[int, list[Assessment]] = {}
     for assessment in assessments:
         by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
@@ -446,43 +445,13 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
         "total": result.total,
         "dont_know": result.dont_know,
         "gaps": [gap.key for gap in result.gaps],
-        "key_factors": [
-            {
-                "number": row.key_factor.position,
-                "heading": row.key_factor.heading,
-                "score": row.score.score,
-                "distance": row.score.distance,
-                "target": row.score.target,
-                "gap": row.score.gap,
-                "answered": row.score.answered,
-                "total": row.score.total,
-                "not_applicable": row.score.not_applicable,
-                "dont_know": row.score.dont_know,
-                "note": row.note.note if row.note else "",
-                "answers": [
-                    _answer_out(row.key_factor.position, q.question, q.answer)
-                    for q in row.questions
-                ],
-            }
-            for row in sheet.factors
-        ],
+        "key_factors": sheet.factors,
         "context": {c.factor.category: c.note.explanation for c in sheet.context if c.note},
-        "compared": {
-            "previous_assessment_id": insights.previous.pk if insights.previous else None,
-            "previous": insights.previous_scores,
-            "change": insights.change,
-            "network_mean": insights.network_mean,
-            "network_cities": insights.network_count,
-            "similar_mean": insights.similar_mean,
-            "similar_cities": insights.similar_count,
-        },
+        "compared": insights,
         "learn": [
             {
                 "key_factor": gap.key,
-                "mentors": [
-                    {"city": m.city.name, "score": m.score, "assessment_id": m.assessment.pk}
-                    for m in insights.mentors.get(gap.key, [])
-                ],
+                "mentors": insights.mentors.get(gap.key, []),
                 "practices": [p.pk for p in insights.practices.get(gap.key, [])],
             }
             for gap in result.gaps
@@ -514,9 +483,7 @@ def save_answer(
     require_write(request)
     assessment = _visible_assessment(request, assessment_id)
     if not request.user.has_perm("assessments.change_assessment", assessment):
-        return Status(
-            403, {"detail": "Only the city's officers change a draft assessment's answers."}
-        )
+        raise forbidden("Only the city's officers change a draft assessment's answers.")
     question = get_object_or_404(
         GuideQuestion.objects.select_related("key_factor"),
         pk=question_id,
@@ -531,30 +498,22 @@ def save_answer(
         }
     )
     if not form.is_valid():
-        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return Status(422, {"detail": "The answer is not valid.", "errors": errors})
-    data = form.cleaned_data
+        raise Refused(422, "The answer is not valid.", errors_of(form))
     try:
-        answer = assessment_services.save_answer(
-            assessment=assessment,
-            question=question,
-            value=data["value"],
-            evidence=data["evidence"],
-            links=data["links"],
-            seen_version=data["version"],
-            by=request.user,
+        answer = assessment_services.save_answer_from(
+            assessment=assessment, question=question, data=form.cleaned_data, by=request.user
         )
     except assessment_services.Conflict as conflict:
         return Status(
             409,
             {
                 "detail": str(conflict),
-                "current": _answer_out(question.key_factor.position, question, conflict.current),
+                "current": answer_out(question.key_factor.position, question, conflict.current),
             },
         )
     except assessment_services.AssessmentError as error:
-        return Status(403, {"detail": str(error)})
-    return _answer_out(question.key_factor.position, question, answer)
+        raise forbidden(str(error)) from error
+    return answer_out(question.key_factor.position, question, answer)
 
 
 api.add_router("", "citygrow.api.mentoring.router")  # programmes, schemes, pairings, visits

@@ -1,6 +1,7 @@
 """Who is calling the API: a personal token (Authorization: Bearer cg_...), the browser session,
 or nobody. Public routes accept all three; a token that is wrong is refused, not ignored."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -8,6 +9,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from citygrow.people.models import User
 from citygrow.people.services import authenticate_token
 
 
@@ -31,9 +33,19 @@ class Anonymous:
 
 
 #: Routes anyone may read; signed-in callers may see more (e.g. drafts, for staff).
-PUBLIC = [TokenAuth(), SessionAuth(), Anonymous()]
+PUBLIC: list[Callable[..., Any]] = [TokenAuth(), SessionAuth(), Anonymous()]
 #: Routes for signed-in callers only.
-SIGNED_IN = [TokenAuth(), SessionAuth()]
+SIGNED_IN: list[Callable[..., Any]] = [TokenAuth(), SessionAuth()]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The caller of a route with `auth=SIGNED_IN` (which lets nobody else through)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise AuthenticationError(
+            401, "Log in, or send a token as 'Authorization: Bearer <token>'."
+        )
+    return user
 
 
 def require_write(request: HttpRequest) -> None:

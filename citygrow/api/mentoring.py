@@ -4,27 +4,32 @@ recommender, pairings, visits and visit reports (issue 5).
 Reads are public, as on the pages (mentoring.rules): programmes, schemes, pairings and visits are
 published by the network; a visit's participants are shown to the pairing's team, a draft report
 only to its team. Every write goes through `citygrow.mentoring.services`; what the data does not
-allow (a `MentoringError`) is 422 with the service's message, keyed by the field it is about, and
+allow (a `ServiceError`) is 422 with the service's message, keyed by the field it is about, and
 nothing is stored.
 
 Coordinators also set up programmes, their events and schemes, and a city's officers and
-coordinators set its rates, through the same forms and write functions as the pages
-(citygrow.mentoring.forms, views_programmes, workload_forms, views_workload), so that the pages
-and the API refuse and store the same things; a form's refusal is 422 with its messages by field.
+coordinators set its rates, through the same forms (citygrow.mentoring.forms, workload_forms)
+and services as the pages, so that the pages and the API refuse and store the same things; a
+form's refusal is 422 with its messages by field.
+
+A route refuses by raising (citygrow.api.common) and lets a service's `ServiceError` through:
+citygrow.api.api answers both in the API's one error shape. The answers are the objects
+themselves, read by the schemas (citygrow.api.mentoring_schemas).
 """
 
-from decimal import Decimal
-from typing import Any
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Router, Status
 
-from citygrow.api.auth import SIGNED_IN, require_write
+from citygrow.api.auth import SIGNED_IN, require_write, signed_in
+from citygrow.api.common import ANYONE, READ, WRITE, forbidden, form_refused, invalid, refused
 from citygrow.api.mentoring_schemas import (
     EventIn,
     EventOut,
@@ -53,6 +58,7 @@ from citygrow.api.mentoring_schemas import (
 )
 from citygrow.api.schemas import CitySlug, ErrorOut, ThemeCode
 from citygrow.catalogue.models import Theme, Toolkit
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
 from citygrow.mentoring.models import (
@@ -63,48 +69,48 @@ from citygrow.mentoring.models import (
     SchemeCity,
     Visit,
     VisitReport,
-    WorkLog,
 )
-from citygrow.mentoring.services import MentoringError
-from citygrow.mentoring.views_programmes import (
-    programme_values,
-    save_event,
-    save_programme,
-    save_scheme,
-)
-from citygrow.mentoring.views_workload import save_rates
+from citygrow.mentoring.rules import MANAGE
 from citygrow.mentoring.workload_forms import RatesForm
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry, City, Organisation, User
+from citygrow.people.models import City, Organisation, User
 
 router = Router(tags=["mentoring"])
 
-#: For the routes open to anyone (see citygrow.api.api.ANYONE).
-ANYONE = {"security": [{}]}
-READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
-def _refused(error: MentoringError, field: str | None = None) -> Status:
-    """What the data does not allow: 422 with the service's message, under the field it is
-    about (`field` when the service names none)."""
-    key = error.field or field
-    return Status(422, {"detail": error.message, "errors": {key: [error.message]} if key else {}})
+# -- refusing -----------------------------------------------------------------------------------
 
 
-def _invalid(field: str, message: str) -> Status:
-    return Status(422, {"detail": message, "errors": {field: [message]}})
+def _refuse_without(
+    request: HttpRequest, perm: str, refusal: str, obj: Model | None = None
+) -> None:
+    """403 with `refusal` unless the caller has `perm` (on `obj`; None: a permission of a role
+    on no one object, e.g. MANAGE)."""
+    if not request.user.has_perm(perm, obj):
+        raise forbidden(refusal)
 
 
-def _forbidden(message: str) -> Status:
-    return Status(403, {"detail": message})
+def _itself(found: M) -> M:
+    return found
 
 
-def _form_refused(form: Any, detail: str) -> Status:
-    """A form of the pages that refused the data: 422 with its messages by field (`__all__`:
-    about no one field); the detail is the message when there is only one."""
-    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-    every = [message for messages in errors.values() for message in messages]
-    return Status(422, {"detail": every[0] if len(every) == 1 else detail, "errors": errors})
+def _opened(
+    request: HttpRequest,
+    load: Callable[[], T],
+    perm: str,
+    refusal: str,
+    *,
+    on: Callable[[T], Model] | None = None,
+) -> T:
+    """The opening of a write route, in this order: refused (403) with a read-only token; what
+    `load()` finds (it raises 404 when there is nothing); refused (403, `refusal`) unless the
+    caller has `perm`, on `on(found)` when `on` is given (else on no one object)."""
+    require_write(request)
+    found = load()
+    _refuse_without(request, perm, refusal, on(found) if on is not None else None)
+    return found
 
 
 def _bound(form: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -113,24 +119,17 @@ def _bound(form: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return {**{name: form[name].value() for name in form.fields}, **changes}
 
 
-def _organisation_ids(field: str, names: list[str]) -> list[int] | Status:
+def _organisation_ids(field: str, names: list[str]) -> list[int]:
     """The ids of the organisations named, in that order; 422 for a name nobody has."""
     found = Organisation.objects.in_bulk(list(dict.fromkeys(names)), field_name="name")
     unknown = [name for name in names if name not in found]
     if unknown:
-        return _invalid(field, _("There is no such organisation: %(name)s.") % {"name": unknown[0]})
+        raise invalid(field, _("There is no such organisation: %(name)s.") % {"name": unknown[0]})
     return [found[name].pk for name in names]
 
 
-def _organisation_id(field: str, name: str | None) -> int | Status | None:
-    if name is None:
-        return None
-    found = _organisation_ids(field, [name])
-    return found if isinstance(found, Status) else found[0]
-
-
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+def _organisation_id(field: str, name: str | None) -> int | None:
+    return None if name is None else _organisation_ids(field, [name])[0]
 
 
 # -- loading ------------------------------------------------------------------------------------
@@ -177,119 +176,6 @@ def _visit(visit_id: int) -> Visit:
     return get_object_or_404(_visits(), pk=visit_id)
 
 
-def _report_of(visit: Visit) -> VisitReport | None:
-    try:
-        return visit.report
-    except VisitReport.DoesNotExist:
-        return None
-
-
-def _may_write_report(request: HttpRequest, visit: Visit) -> bool:
-    """Whether the caller writes and publishes this visit's report (its theme's facilitators,
-    coordinators), asked of a draft of it whether or not one exists yet."""
-    return request.user.has_perm("mentoring.write_report", VisitReport(visit=visit))
-
-
-# -- shapes -------------------------------------------------------------------------------------
-
-
-def _city(city: City) -> dict[str, str]:
-    return {"slug": city.slug, "name": city.name}
-
-
-def _pairing(pairing: Pairing) -> dict[str, Any]:
-    return {
-        "id": pairing.pk,
-        "theme": pairing.theme.code,
-        "mentor": _city(pairing.mentor_city),
-        "implementing": _city(pairing.implementing_city),
-    }
-
-
-def _visit_ref(visit: Visit) -> dict[str, Any]:
-    return {
-        "id": visit.pk,
-        "kind": visit.kind,
-        "starts_on": visit.starts_on,
-        "ends_on": visit.ends_on,
-    }
-
-
-def _scheme_out(request: HttpRequest, scheme: Scheme, *, with_visits: bool = False) -> dict:
-    pairings = []
-    for pairing in scheme.pairings.all():
-        out = _pairing(pairing)
-        if with_visits:
-            out["visits"] = [_visit_ref(visit) for visit in pairing.visits.all()]
-        pairings.append(out)
-    return {
-        "theme": scheme.theme.code,
-        "theme_title": scheme.theme.title,
-        "toolkit_year": scheme.toolkit.year if scheme.toolkit else None,
-        "facilitator": scheme.facilitator.name if scheme.facilitator else None,
-        "constraints": {
-            "capacity": scheme.capacity,
-            "forbid_same_country": scheme.forbid_same_country,
-            "require_shared_language": scheme.require_shared_language,
-        },
-        "members": [
-            {"city": _city(member.city), "role": member.role} for member in scheme.members.all()
-        ],
-        "pairings": pairings,
-        "url": _absolute(request, scheme.get_absolute_url()),
-    }
-
-
-def _visit_out(request: HttpRequest, visit: Visit) -> dict[str, Any]:
-    user = request.user
-    report = _report_of(visit)
-    participants = None
-    if user.has_perm("mentoring.view_participants", visit):
-        participants = [
-            {"username": person.username, "name": person.get_full_name()}
-            for person in visit.participants.all()
-        ]
-    seen = report is not None and user.has_perm("mentoring.view_report", report)
-    return {
-        "id": visit.pk,
-        "pairing_id": visit.pairing_id,
-        "programme": visit.pairing.scheme.programme.slug,
-        "theme": visit.pairing.theme.code,
-        "kind": visit.kind,
-        "host_city": _city(visit.host_city),
-        "visiting_city": _city(visit.visiting_city),
-        "starts_on": visit.starts_on,
-        "ends_on": visit.ends_on,
-        "agenda": visit.agenda,
-        "participants": participants,
-        "report_status": report.status if seen and report else None,
-        "url": _absolute(request, visit.get_absolute_url()),
-        "calendar_url": _absolute(request, reverse("mentoring:visit_ics", args=[visit.pk])),
-    }
-
-
-def _report_out(report: VisitReport) -> dict[str, Any]:
-    findings = report.findings.prefetch_related("key_factors")
-    return {
-        "visit_id": report.visit_id,
-        "status": report.status,
-        "summary": report.summary,
-        "findings": [
-            {
-                "kind": finding.kind,
-                "text": finding.text,
-                "key_factors": [
-                    {"number": factor.position, "heading": factor.heading}
-                    for factor in sorted(finding.key_factors.all(), key=lambda f: f.position)
-                ],
-            }
-            for finding in findings
-        ],
-        "updated_at": report.updated_at,
-        "published_at": report.published_at,
-    }
-
-
 # -- programmes and schemes ---------------------------------------------------------------------
 
 
@@ -299,27 +185,13 @@ def _report_out(report: VisitReport) -> dict[str, Any]:
     openapi_extra=ANYONE,
     summary="Mentoring programmes",
 )
-def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
+def list_programmes(request: HttpRequest) -> Any:
     """Every programme, newest first; they are public."""
-    programmes = Programme.objects.annotate(
+    return Programme.objects.annotate(
         city_count=Count("partners", distinct=True),
         scheme_count=Count("schemes", distinct=True),
         pairing_count=Count("schemes__pairings", distinct=True),
     )
-    return [
-        {
-            "slug": programme.slug,
-            "name": programme.name,
-            "starts_on": programme.starts_on,
-            "ends_on": programme.ends_on,
-            "is_demo": programme.is_demo,
-            "cities": programme.city_count,
-            "schemes": programme.scheme_count,
-            "pairings": programme.pairing_count,
-            "url": _absolute(request, programme.get_absolute_url()),
-        }
-        for programme in programmes
-    ]
 
 
 @router.get(
@@ -329,11 +201,12 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One programme with its events, partner cities and schemes",
 )
 def get_programme(request: HttpRequest, slug: ProgrammeSlug) -> Any:
-    return _programme_out(request, slug)
+    return _programme(slug)
 
 
-def _programme_out(request: HttpRequest, slug: str) -> dict[str, Any]:
-    programme = get_object_or_404(
+def _programme(slug: str) -> Programme:
+    """The programme with what its answer shows, in a fixed number of queries."""
+    return get_object_or_404(
         Programme.objects.select_related("coordinator").prefetch_related(
             "organisations",
             "events",
@@ -342,52 +215,17 @@ def _programme_out(request: HttpRequest, slug: str) -> dict[str, Any]:
         ),
         slug=slug,
     )
-    return {
-        "slug": programme.slug,
-        "name": programme.name,
-        "summary": programme.summary,
-        "starts_on": programme.starts_on,
-        "ends_on": programme.ends_on,
-        "is_demo": programme.is_demo,
-        "budget": programme.budget,
-        "funder": programme.funder,
-        "coordinator": programme.coordinator.name if programme.coordinator else None,
-        "planned_days": programme.planned_days,
-        "organisations": [organisation.name for organisation in programme.organisations.all()],
-        "events": [
-            {
-                "kind": event.kind,
-                "title": event.title,
-                "place": event.place,
-                "starts_on": event.starts_on,
-                "ends_on": event.ends_on,
-                "attendance": event.attendance,
-            }
-            for event in programme.events.all()
-        ],
-        "cities": [_city(partner.city) for partner in programme.partners.all()],
-        "schemes": [_scheme_out(request, scheme) for scheme in programme.schemes.all()],
-        "url": _absolute(request, programme.get_absolute_url()),
-    }
 
 
-MANAGE = "mentoring.manage_programme"
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _programme_changes(payload: Any, *, partial: bool) -> dict[str, Any] | Status:
+def _programme_changes(payload: Any, *, partial: bool) -> dict[str, Any]:
     """The payload as the programme form's data: organisations by id."""
-    changes = payload.dict(exclude_unset=partial)
+    changes: dict[str, Any] = payload.dict(exclude_unset=partial)
     if "coordinator" in changes:
-        coordinator = _organisation_id("coordinator", changes["coordinator"])
-        if isinstance(coordinator, Status):
-            return coordinator
-        changes["coordinator"] = coordinator
+        changes["coordinator"] = _organisation_id("coordinator", changes["coordinator"])
     if "organisations" in changes:
-        organisations = _organisation_ids("organisations", changes["organisations"] or [])
-        if isinstance(organisations, Status):
-            return organisations
-        changes["organisations"] = organisations
+        changes["organisations"] = _organisation_ids(
+            "organisations", changes["organisations"] or []
+        )
     return changes
 
 
@@ -401,16 +239,12 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
     """For coordinators. Checked as on the programme page: a unique name and short name, an
     end not before the start, a budget more than 0 (or none)."""
     require_write(request)
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators set up programmes."))
-    changes = _programme_changes(payload, partial=False)
-    if isinstance(changes, Status):
-        return changes
-    form = ProgrammeForm(changes)
+    _refuse_without(request, MANAGE, _("Only coordinators set up programmes."))
+    form = ProgrammeForm(_programme_changes(payload, partial=False))
     if not form.is_valid():
-        return _form_refused(form, _("The programme is not valid."))
-    programme = save_programme(form, by=request.user)
-    return Status(201, _programme_out(request, programme.slug))
+        raise form_refused(form, _("The programme is not valid."))
+    programme = services.save_programme(form=form, by=signed_in(request))
+    return Status(201, _programme(programme.slug))
 
 
 @router.patch(
@@ -422,20 +256,20 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
 def change_programme(request: HttpRequest, slug: ProgrammeSlug, payload: ProgrammePatch) -> Any:
     """For coordinators. Only the fields sent change (the others keep their value), checked
     as on the programme page; a new `slug` changes the programme's addresses."""
-    require_write(request)
-    programme = get_object_or_404(Programme, slug=slug)
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators change programmes."))
+    programme = _opened(
+        request,
+        lambda: get_object_or_404(Programme, slug=slug),
+        MANAGE,
+        _("Only coordinators change programmes."),
+    )
     changes = _programme_changes(payload, partial=True)
-    if isinstance(changes, Status):
-        return changes
-    before = programme_values(programme)
+    before = services.programme_values(programme)
     data = _bound(ProgrammeForm(instance=programme), changes)
     form = ProgrammeForm(data, instance=programme)
     if not form.is_valid():
-        return _form_refused(form, _("The programme is not valid."))
-    programme = save_programme(form, by=request.user, before=before)
-    return _programme_out(request, programme.slug)
+        raise form_refused(form, _("The programme is not valid."))
+    programme = services.save_programme(form=form, by=signed_in(request), before=before)
+    return _programme(programme.slug)
 
 
 @router.post(
@@ -447,58 +281,36 @@ def change_programme(request: HttpRequest, slug: ProgrammeSlug, payload: Program
 def add_programme_event(request: HttpRequest, slug: ProgrammeSlug, payload: EventIn) -> Any:
     """For coordinators: a launch meeting, conference, final or other meeting of the whole
     programme, checked as on the event page."""
-    require_write(request)
-    programme = get_object_or_404(Programme, slug=slug)
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators add a programme's events."))
+    programme = _opened(
+        request,
+        lambda: get_object_or_404(Programme, slug=slug),
+        MANAGE,
+        _("Only coordinators add a programme's events."),
+    )
     form = EventForm(payload.dict())
     if not form.is_valid():
-        return _form_refused(form, _("The event is not valid."))
-    event = save_event(form, programme=programme, by=request.user)
-    return Status(
-        201,
-        {
-            "kind": event.kind,
-            "title": event.title,
-            "place": event.place,
-            "starts_on": event.starts_on,
-            "ends_on": event.ends_on,
-            "attendance": event.attendance,
-        },
-    )
+        raise form_refused(form, _("The event is not valid."))
+    return Status(201, services.save_event(form=form, programme=programme, by=signed_in(request)))
 
 
-def _scheme_changes(payload: Any, *, partial: bool) -> dict[str, Any] | Status:
+def _scheme_changes(payload: Any, *, partial: bool) -> dict[str, Any]:
     """The payload as the scheme form's data: the toolkit and facilitator by id."""
-    changes = payload.dict(exclude_unset=partial)
+    changes: dict[str, Any] = payload.dict(exclude_unset=partial)
     if "toolkit" in changes:
         ref: ToolkitRefIn | None = getattr(payload, "toolkit", None)
         toolkit = None
         if ref is not None:
             toolkit = Toolkit.objects.filter(theme__code=ref.theme, year=ref.year).first()
             if toolkit is None:
-                return _invalid(
+                raise invalid(
                     "toolkit",
                     _("There is no toolkit %(theme)s %(year)s.")
                     % {"theme": ref.theme, "year": ref.year},
                 )
         changes["toolkit"] = toolkit.pk if toolkit else None
     if "facilitator" in changes:
-        facilitator = _organisation_id("facilitator", changes["facilitator"])
-        if isinstance(facilitator, Status):
-            return facilitator
-        changes["facilitator"] = facilitator
+        changes["facilitator"] = _organisation_id("facilitator", changes["facilitator"])
     return changes
-
-
-def _saved_scheme(request: HttpRequest, form: SchemeForm, before: dict[str, Any]) -> Any:
-    """Save a valid scheme form as the pages do; 422 when a scheme on the theme was made
-    meanwhile."""
-    action = AuditEntry.Action.CHANGE if before else AuditEntry.Action.CREATE
-    scheme = save_scheme(form, by=request.user, action=action, before=before)
-    if scheme is None:
-        return _form_refused(form, _("The scheme is not valid."))
-    return scheme
 
 
 @router.post(
@@ -511,24 +323,22 @@ def create_scheme(request: HttpRequest, slug: ProgrammeSlug, payload: SchemeIn) 
     """For coordinators: one theme per programme, with a toolkit edition of that theme (or
     none: its current published one). The facilitating organisation is given the theme, as on
     the scheme page. Add the cities with the `members` route."""
-    require_write(request)
-    programme = get_object_or_404(Programme, slug=slug)
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators set up schemes."))
+    programme = _opened(
+        request,
+        lambda: get_object_or_404(Programme, slug=slug),
+        MANAGE,
+        _("Only coordinators set up schemes."),
+    )
     theme = Theme.objects.filter(code=payload.theme).first()
     if theme is None:
-        return _invalid("theme", _("There is no such theme."))
+        raise invalid("theme", _("There is no such theme."))
     if Scheme.objects.filter(programme=programme, theme=theme).exists():
-        return _invalid("theme", _("This programme already has a scheme on this theme."))
+        raise invalid("theme", _("This programme already has a scheme on this theme."))
     changes = _scheme_changes(payload, partial=False)
-    if isinstance(changes, Status):
-        return changes
     form = SchemeForm({**changes, "theme": theme.pk}, programme=programme)
     if not form.is_valid():
-        return _form_refused(form, _("The scheme is not valid."))
-    scheme = _saved_scheme(request, form, {})
-    if isinstance(scheme, Status):
-        return scheme
+        raise form_refused(form, _("The scheme is not valid."))
+    scheme = services.save_scheme(form=form, by=signed_in(request))
     return Status(201, get_scheme(request, slug, scheme.theme.code))
 
 
@@ -543,23 +353,23 @@ def change_scheme(
 ) -> Any:
     """For coordinators. Only the fields sent change (the others keep their value), checked
     as on the scheme page; a new facilitating organisation is given the theme."""
-    require_write(request)
-    scheme = get_object_or_404(
-        Scheme.objects.select_related("programme", "theme"), programme__slug=slug, theme__code=code
+    scheme = _opened(
+        request,
+        lambda: get_object_or_404(
+            Scheme.objects.select_related("programme", "theme"),
+            programme__slug=slug,
+            theme__code=code,
+        ),
+        MANAGE,
+        _("Only coordinators change schemes."),
     )
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators change schemes."))
     changes = _scheme_changes(payload, partial=True)
-    if isinstance(changes, Status):
-        return changes
-    before = audit.field_values(scheme)
+    before = services.scheme_values(scheme)
     data = _bound(SchemeForm(instance=scheme, programme=scheme.programme), changes)
     form = SchemeForm(data, instance=scheme, programme=scheme.programme)
     if not form.is_valid():
-        return _form_refused(form, _("The scheme is not valid."))
-    saved = _saved_scheme(request, form, before)
-    if isinstance(saved, Status):
-        return saved
+        raise form_refused(form, _("The scheme is not valid."))
+    services.save_scheme(form=form, by=signed_in(request), before=before)
     return get_scheme(request, slug, code)
 
 
@@ -570,11 +380,7 @@ def change_scheme(
     summary="One mentoring scheme with its cities, pairings and their visits",
 )
 def get_scheme(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode) -> Any:
-    scheme = _scheme(slug, code, with_visits=True)
-    return {
-        **_scheme_out(request, scheme, with_visits=True),
-        "programme": scheme.programme.slug,
-    }
+    return _scheme(slug, code, with_visits=True)
 
 
 @router.post(
@@ -587,18 +393,17 @@ def add_scheme_member(
     request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode, payload: MemberIn
 ) -> Any:
     """For coordinators. The city also becomes a partner city of the programme."""
-    require_write(request)
-    scheme = _scheme(slug, code)
-    if not request.user.has_perm("mentoring.manage_programme"):
-        return _forbidden(_("Only coordinators change a scheme's cities."))
+    scheme = _opened(
+        request,
+        lambda: _scheme(slug, code),
+        MANAGE,
+        _("Only coordinators change a scheme's cities."),
+    )
     city = City.objects.filter(slug=payload.city).first()
     if city is None:
-        return _invalid("city", _("There is no such city."))
-    try:
-        member = services.add_member(scheme=scheme, city=city, role=payload.role, by=request.user)
-    except MentoringError as error:
-        return _refused(error)
-    return Status(201, {"city": _city(city), "role": member.role})
+        raise invalid("city", _("There is no such city."))
+    member = services.add_member(scheme=scheme, city=city, role=payload.role, by=signed_in(request))
+    return Status(201, member)
 
 
 @router.delete(
@@ -612,17 +417,19 @@ def remove_scheme_member(
 ) -> Any:
     """For coordinators; refused while the city is in one of the scheme's pairings (undo the
     pairing first). The city stays a partner city of the programme."""
-    require_write(request)
-    scheme = _scheme(slug, code)
-    if not request.user.has_perm(MANAGE):
-        return _forbidden(_("Only coordinators change a scheme's cities."))
+    scheme = _opened(
+        request,
+        lambda: _scheme(slug, code),
+        MANAGE,
+        _("Only coordinators change a scheme's cities."),
+    )
     member = get_object_or_404(
         SchemeCity.objects.select_related("city"), scheme=scheme, city__slug=city
     )
     try:
-        services.remove_member(member=member, by=request.user)
-    except MentoringError as error:
-        return _refused(error, "city")
+        services.remove_member(member=member, by=signed_in(request))
+    except ServiceError as error:
+        raise refused(error, "city") from error
     return Status(204, None)
 
 
@@ -636,13 +443,9 @@ def propose_pairings(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode)
     """For coordinators. Proposes a mentor for each implementing city not paired yet, from the
     cities' latest submitted assessments on the scheme's toolkit, with the reasons. Nothing is
     stored: accept pairs with the `pairings` route."""
-    scheme = _scheme(slug, code)
-    if not request.user.has_perm("mentoring.manage_programme"):
-        return _forbidden(_("Only coordinators ask for a pairing proposal."))
+    scheme = _scheme(slug, code)  # nothing is stored: a read-only token may ask
+    _refuse_without(request, MANAGE, _("Only coordinators ask for a pairing proposal."))
     found = services.propose(scheme)
-    paired = [_pairing(pairing) for pairing in found.paired]
-    for pairing in paired:
-        pairing["theme"] = scheme.theme.code
     if found.proposal is None:
         return {
             "toolkit_year": None,
@@ -654,7 +457,7 @@ def propose_pairings(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode)
             "unpaired": [],
             "total_benefit": 0,
             "assessments": [],
-            "already_paired": paired,
+            "already_paired": found.paired,
         }
     proposal = found.proposal
     count = len(proposal.pairs)
@@ -700,7 +503,7 @@ def propose_pairings(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode)
                 found.assessments.items(), key=lambda item: found.city(item[0]).name
             )
         ],
-        "already_paired": paired,
+        "already_paired": found.paired,
     }
 
 
@@ -716,24 +519,22 @@ def accept_pairings(
     """For coordinators: pairs each mentor city with an implementing city of the scheme (e.g.
     the pairs of a proposal, accepted or edited). All or nothing: when one pair is not allowed,
     none is made."""
-    require_write(request)
-    scheme = _scheme(slug, code)
-    if not request.user.has_perm("mentoring.manage_programme"):
-        return _forbidden(_("Only coordinators pair cities."))
+    scheme = _opened(
+        request, lambda: _scheme(slug, code), MANAGE, _("Only coordinators pair cities.")
+    )
     if not payload.pairs:
-        return _invalid("pairs", _("Send at least one pair."))
+        raise invalid("pairs", _("Send at least one pair."))
     slugs = {s for pair in payload.pairs for s in (pair.mentor, pair.implementing)}
     cities = City.objects.in_bulk(slugs, field_name="slug")
     unknown = sorted(slugs - set(cities))
     if unknown:
-        return _invalid("pairs", _("There is no such city: %(slug)s.") % {"slug": unknown[0]})
+        raise invalid("pairs", _("There is no such city: %(slug)s.") % {"slug": unknown[0]})
     pairs = [(cities[pair.mentor].pk, cities[pair.implementing].pk) for pair in payload.pairs]
     try:
-        created = services.make_pairings(scheme=scheme, pairs=pairs, by=request.user)
-    except MentoringError as error:
-        return _refused(error, "pairs")
-    made = _pairings().filter(pk__in=[pairing.pk for pairing in created]).order_by("pk")
-    return Status(201, [_pairing(pairing) for pairing in made])
+        created = services.make_pairings(scheme=scheme, pairs=pairs, by=signed_in(request))
+    except ServiceError as error:
+        raise refused(error, "pairs") from error
+    return Status(201, _pairings().filter(pk__in=[p.pk for p in created]).order_by("pk"))
 
 
 @router.delete(
@@ -744,14 +545,13 @@ def accept_pairings(
 )
 def delete_pairing(request: HttpRequest, pairing_id: int) -> Any:
     """For coordinators; refused once the pairing has visits."""
-    require_write(request)
-    pairing = get_object_or_404(_pairings(), pk=pairing_id)
-    if not request.user.has_perm("mentoring.manage_programme"):
-        return _forbidden(_("Only coordinators undo a pairing."))
-    try:
-        services.remove_pairing(pairing=pairing, by=request.user)
-    except MentoringError as error:
-        return _refused(error)
+    pairing = _opened(
+        request,
+        lambda: get_object_or_404(_pairings(), pk=pairing_id),
+        MANAGE,
+        _("Only coordinators undo a pairing."),
+    )
+    services.remove_pairing(pairing=pairing, by=signed_in(request))
     return Status(204, None)
 
 
@@ -767,16 +567,16 @@ def delete_pairing(request: HttpRequest, pairing_id: int) -> Any:
 def list_pairing_visits(request: HttpRequest, pairing_id: int) -> Any:
     """Visits are public; their participants are shown to the pairing's team."""
     pairing = get_object_or_404(Pairing, pk=pairing_id)
-    return [_visit_out(request, visit) for visit in _visits().filter(pairing=pairing)]
+    return _visits().filter(pairing=pairing)
 
 
-def _participants(usernames: list[str]) -> list[User] | Status:
+def _participants(usernames: list[str]) -> list[User]:
     """The people named by `usernames`, in that order; 422 for a name nobody has."""
     wanted = list(dict.fromkeys(usernames))
     found = User.objects.in_bulk(wanted, field_name="username")
     unknown = [name for name in wanted if name not in found]
     if unknown:
-        return _invalid(
+        raise invalid(
             "participants", _("There is no such person: %(username)s.") % {"username": unknown[0]}
         )
     return [found[name] for name in wanted]
@@ -784,23 +584,19 @@ def _participants(usernames: list[str]) -> list[User] | Status:
 
 def _save_visit(
     request: HttpRequest, pairing: Pairing, payload: VisitIn, visit: Visit | None
-) -> Visit | Status:
-    participants = _participants(payload.participants)
-    if isinstance(participants, Status):
-        return participants
-    try:
-        return services.save_visit(
-            pairing=pairing,
-            kind=payload.kind,
-            starts_on=payload.starts_on,
-            ends_on=payload.ends_on,
-            agenda=payload.agenda,
-            participants=participants,
-            by=request.user,
-            visit=visit,
-        )
-    except MentoringError as error:
-        return _refused(error)
+) -> Visit:
+    """Plan or change the visit; answered with it as stored."""
+    saved = services.save_visit(
+        pairing=pairing,
+        kind=payload.kind,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        agenda=payload.agenda,
+        participants=_participants(payload.participants),
+        by=signed_in(request),
+        visit=visit,
+    )
+    return _visit(saved.pk)
 
 
 @router.post(
@@ -813,14 +609,14 @@ def plan_visit(request: HttpRequest, pairing_id: int, payload: VisitIn) -> Any:
     """For coordinators and the facilitators of the pairing's theme. Participants are officers
     of the two cities, the scheme's facilitators and coordinators, each on one visit at a
     time."""
-    require_write(request)
-    pairing = get_object_or_404(_pairings().select_related("scheme"), pk=pairing_id)
-    if not request.user.has_perm("mentoring.plan_visit", pairing):
-        return _forbidden(_("Only coordinators and the theme's facilitators plan visits."))
-    saved = _save_visit(request, pairing, payload, None)
-    if isinstance(saved, Status):
-        return saved
-    return Status(201, _visit_out(request, _visit(saved.pk)))
+    pairing = _opened(
+        request,
+        lambda: get_object_or_404(_pairings().select_related("scheme"), pk=pairing_id),
+        "mentoring.plan_visit",
+        _("Only coordinators and the theme's facilitators plan visits."),
+        on=_itself,
+    )
+    return Status(201, _save_visit(request, pairing, payload, None))
 
 
 @router.get(
@@ -831,7 +627,7 @@ def plan_visit(request: HttpRequest, pairing_id: int, payload: VisitIn) -> Any:
 )
 def get_visit(request: HttpRequest, visit_id: int) -> Any:
     """Public; the participants are shown to the pairing's team."""
-    return _visit_out(request, _visit(visit_id))
+    return _visit(visit_id)
 
 
 @router.put(
@@ -843,14 +639,14 @@ def get_visit(request: HttpRequest, visit_id: int) -> Any:
 def change_visit(request: HttpRequest, visit_id: int, payload: VisitIn) -> Any:
     """For coordinators and the facilitators of the pairing's theme. Everything is replaced by
     what is sent (the participants too); calendars see a new version."""
-    require_write(request)
-    visit = _visit(visit_id)
-    if not request.user.has_perm("mentoring.plan_visit", visit):
-        return _forbidden(_("Only coordinators and the theme's facilitators change visits."))
-    saved = _save_visit(request, visit.pairing, payload, visit)
-    if isinstance(saved, Status):
-        return saved
-    return _visit_out(request, _visit(saved.pk))
+    visit = _opened(
+        request,
+        lambda: _visit(visit_id),
+        "mentoring.plan_visit",
+        _("Only coordinators and the theme's facilitators change visits."),
+        on=_itself,
+    )
+    return _save_visit(request, visit.pairing, payload, visit)
 
 
 # -- visit reports ------------------------------------------------------------------------------
@@ -858,8 +654,7 @@ def change_visit(request: HttpRequest, visit_id: int, payload: VisitIn) -> Any:
 
 def _visible_report(request: HttpRequest, visit_id: int) -> VisitReport:
     """The visit's report, if the caller may see it; else 404, as if there were none."""
-    visit = _visit(visit_id)
-    report = _report_of(visit)
+    report = _visit(visit_id).existing_report()
     if report is None or not request.user.has_perm("mentoring.view_report", report):
         raise Http404
     return report
@@ -874,7 +669,7 @@ def _visible_report(request: HttpRequest, visit_id: int) -> VisitReport:
 def get_visit_report(request: HttpRequest, visit_id: int) -> Any:
     """Public once published; a draft is seen by the pairing's team only (404 for others, as
     for a visit with no report)."""
-    return _report_out(_visible_report(request, visit_id))
+    return _visible_report(request, visit_id)
 
 
 @router.put(
@@ -887,17 +682,22 @@ def save_visit_report(request: HttpRequest, visit_id: int, payload: ReportIn) ->
     """For the facilitators of the theme and coordinators, while the report is a draft. The
     findings sent replace the earlier ones; `key_factors` are the numbers of key factors of the
     scheme's toolkit."""
-    require_write(request)
-    visit = _visit(visit_id)
-    if not _may_write_report(request, visit):
-        return _forbidden(_("Only the theme's facilitators and coordinators write visit reports."))
+    visit = _opened(
+        request,
+        lambda: _visit(visit_id),
+        "mentoring.write_report",
+        _("Only the theme's facilitators and coordinators write visit reports."),
+        # Asked of a draft whether or not the report exists: writing to a published report
+        # is the service's refusal (422), not a 403.
+        on=lambda visit: VisitReport(visit=visit),
+    )
     toolkit = services.toolkit_of(visit.pairing.scheme)
     ids = dict(toolkit.key_factors.values_list("position", "pk")) if toolkit else {}
     findings = []
     for number, finding in enumerate(payload.findings, start=1):
         unknown = [n for n in finding.key_factors if n not in ids]
         if unknown:
-            return _invalid(
+            raise invalid(
                 "findings",
                 _(
                     "Finding %(number)s: the scheme's toolkit has no key factor %(key_factor)s "
@@ -912,13 +712,9 @@ def save_visit_report(request: HttpRequest, visit_id: int, payload: ReportIn) ->
                 key_factors=[ids[n] for n in dict.fromkeys(finding.key_factors)],
             )
         )
-    try:
-        report = services.save_report(
-            visit=visit, summary=payload.summary, findings=findings, by=request.user
-        )
-    except MentoringError as error:
-        return _refused(error)
-    return _report_out(report)
+    return services.save_report(
+        visit=visit, summary=payload.summary, findings=findings, by=signed_in(request)
+    )
 
 
 @router.post(
@@ -930,33 +726,18 @@ def save_visit_report(request: HttpRequest, visit_id: int, payload: ReportIn) ->
 def publish_visit_report(request: HttpRequest, visit_id: int) -> Any:
     """For the facilitators of the theme and coordinators; a published report is public and
     final. It needs at least one finding."""
-    require_write(request)
-    report = _visible_report(request, visit_id)
-    if not request.user.has_perm("mentoring.publish_report", report):
-        return _forbidden(_("Only the theme's facilitators and coordinators publish reports."))
-    try:
-        services.publish_report(report=report, by=request.user)
-    except MentoringError as error:
-        return _refused(error)
-    return _report_out(report)
+    report = _opened(
+        request,
+        lambda: _visible_report(request, visit_id),
+        "mentoring.publish_report",
+        _("Only the theme's facilitators and coordinators publish reports."),
+        on=_itself,
+    )
+    services.publish_report(report=report, by=signed_in(request))
+    return report
 
 
 # -- workload -----------------------------------------------------------------------------------
-
-
-HUNDREDTH = Decimal("0.01")
-
-
-def _work_log(entry: WorkLog) -> dict[str, Any]:
-    officer = entry.officer
-    return {
-        "id": entry.pk,
-        "activity": entry.activity,
-        "worked_on": entry.worked_on,
-        "days": entry.days.quantize(HUNDREDTH),  # as stored, also when just made
-        "note": entry.note,
-        "officer": (officer.get_full_name() or officer.username) if officer else None,
-    }
 
 
 def _city_work(request: HttpRequest, slug: str, city_slug: str) -> tuple[Programme, City]:
@@ -969,6 +750,10 @@ def _city_work(request: HttpRequest, slug: str, city_slug: str) -> tuple[Program
     return programme, city
 
 
+def _the_city(work: tuple[Programme, City]) -> City:
+    return work[1]
+
+
 @router.get(
     "/programmes/{slug}/workload/{city}",
     response={**READ, 200: WorkloadOut},
@@ -978,30 +763,20 @@ def _city_work(request: HttpRequest, slug: str, city_slug: str) -> tuple[Program
 def get_workload(request: HttpRequest, slug: ProgrammeSlug, city: CitySlug) -> Any:
     """Days logged against the planned workload, staff cost and co-financing; for the city's
     officers and coordinators (404 for others, and for a city not in the programme)."""
-    programme, found = _city_work(request, slug, city)
-    return _workload_out(programme, found)
+    return _workload(*_city_work(request, slug, city))
 
 
-def _workload_out(programme: Programme, found: City) -> dict[str, Any]:
+def _workload(programme: Programme, city: City) -> dict[str, Any]:
+    """The city's workload (a WorkloadOut); 404 for a city not in the programme."""
     try:
-        load, entries = services.workload_of(programme, found)
+        load, entries = services.workload_of(programme, city)
     except ProgrammeCity.DoesNotExist:
         raise Http404 from None
     return {
         "programme": programme.slug,
-        "city": _city(found),
-        "planned_days": load.planned_days,
-        "days_by_activity": load.days_by_activity,
-        "total_days": load.total_days,
-        "remaining_days": load.remaining_days,
-        "percent_of_plan": load.percent_of_plan,
-        "day_rate": load.day_rate,
-        "staff_cost": load.staff_cost,
-        "co_financing": load.co_financing,
-        "budget": load.budget,
-        "co_financing_share": load.co_financing_share,
-        "covers_co_financing": load.covers_co_financing,
-        "entries": [_work_log(entry) for entry in entries],
+        "city": city,
+        **dataclasses.asdict(load),
+        "entries": entries,
     }
 
 
@@ -1015,23 +790,23 @@ def log_work_days(
     request: HttpRequest, slug: ProgrammeSlug, city: CitySlug, payload: WorkLogIn
 ) -> Any:
     """For the city's officers: days spent on the programme, per activity."""
-    require_write(request)
-    programme, found = _city_work(request, slug, city)
-    if not request.user.has_perm("mentoring.log_work", found):
-        return _forbidden(_("Only the city's officers log its days."))
-    try:
-        entry = services.log_work(
-            programme=programme,
-            city=found,
-            activity=payload.activity,
-            worked_on=payload.worked_on,
-            days=payload.days,
-            note=payload.note,
-            by=request.user,
-        )
-    except MentoringError as error:
-        return _refused(error)
-    return Status(201, _work_log(entry))
+    programme, found = _opened(
+        request,
+        lambda: _city_work(request, slug, city),
+        "mentoring.log_work",
+        _("Only the city's officers log its days."),
+        on=_the_city,
+    )
+    entry = services.log_work(
+        programme=programme,
+        city=found,
+        activity=payload.activity,
+        worked_on=payload.worked_on,
+        days=payload.days,
+        note=payload.note,
+        by=signed_in(request),
+    )
+    return Status(201, entry)
 
 
 @router.put(
@@ -1046,15 +821,23 @@ def set_workload_rates(
     """For the city's officers and coordinators (404 for others, as the workload): the staff
     day rate (more than 0) and the co-financing (0 or more), both replaced; null: not set.
     Answers with the workload as it now is."""
-    require_write(request)
-    programme, found = _city_work(request, slug, city)
-    partner = get_object_or_404(
-        ProgrammeCity.objects.select_related("city"), programme=programme, city=found
+    partner = _opened(
+        request,
+        lambda: _partner(request, slug, city),
+        "mentoring.set_rates",
+        _("Only the city's officers and coordinators set its rates."),
+        on=lambda partner: partner.city,
     )
-    if not request.user.has_perm("mentoring.set_rates", found):
-        return _forbidden(_("Only the city's officers and coordinators set its rates."))
     form = RatesForm(payload.dict())
     if not form.is_valid():
-        return _form_refused(form, _("The rates are not valid."))
-    save_rates(partner, form, by=request.user)
-    return _workload_out(programme, found)
+        raise form_refused(form, _("The rates are not valid."))
+    services.save_rates(partner=partner, by=signed_in(request), **form.cleaned_data)
+    return _workload(partner.programme, partner.city)
+
+
+def _partner(request: HttpRequest, slug: str, city: str) -> ProgrammeCity:
+    """The city in the programme, whose work the caller may see; else 404."""
+    programme, found = _city_work(request, slug, city)
+    return get_object_or_404(
+        ProgrammeCity.objects.select_related("programme", "city"), programme=programme, city=found
+    )

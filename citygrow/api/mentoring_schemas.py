@@ -1,13 +1,31 @@
-"""The shapes of the mentoring API's requests and answers (citygrow.api.mentoring)."""
+"""The shapes of the mentoring API's requests and answers (citygrow.api.mentoring).
+
+The answers read the models' attributes (the routes return the objects): what is not an
+attribute of the same name is a `resolve_<field>` method here, and the permission-dependent
+parts of a visit are resolved for the caller (`context["request"]`).
+"""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.urls import reverse
 from ninja import Field, Path, Schema
 
+from citygrow.api.common import absolute
 from citygrow.api.schemas import KeyFactorRef
-from citygrow.mentoring.models import PLANNED_DAYS
+from citygrow.mentoring.models import (
+    PLANNED_DAYS,
+    Finding,
+    Pairing,
+    Programme,
+    Scheme,
+    Visit,
+    VisitReport,
+    WorkLog,
+)
+from citygrow.people.models import City, User
 
 #: A programme's short name in addresses (Programme.slug); anything else gets 422 before a query.
 ProgrammeSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
@@ -27,6 +45,13 @@ def text(max_length: int, description: str = "") -> Any:
 
 # -- answers ------------------------------------------------------------------------------------
 
+HUNDREDTH = Decimal("0.01")
+
+
+def _url(obj: Any, context: dict[str, Any]) -> str:
+    """The object's page, as a full address on the host the caller used."""
+    return absolute(context["request"], obj.get_absolute_url())
+
 
 class CityRef(Schema):
     slug: str
@@ -36,6 +61,10 @@ class CityRef(Schema):
 class PersonOut(Schema):
     username: str
     name: str
+
+    @staticmethod
+    def resolve_name(person: User) -> str:
+        return person.get_full_name()
 
 
 class ProgrammeSummary(Schema):
@@ -48,6 +77,21 @@ class ProgrammeSummary(Schema):
     schemes: int
     pairings: int
     url: str
+
+    # The counts are annotations of the route's query.
+    @staticmethod
+    def resolve_cities(programme: Any) -> int:
+        return int(programme.city_count)
+
+    @staticmethod
+    def resolve_schemes(programme: Any) -> int:
+        return int(programme.scheme_count)
+
+    @staticmethod
+    def resolve_pairings(programme: Any) -> int:
+        return int(programme.pairing_count)
+
+    resolve_url = staticmethod(_url)
 
 
 class EventOut(Schema):
@@ -69,6 +113,18 @@ class PairingOut(Schema):
     theme: str = Field(description="Theme code, e.g. A")
     mentor: CityRef
     implementing: CityRef
+
+    @staticmethod
+    def resolve_theme(pairing: Pairing) -> str:
+        return pairing.theme.code
+
+    @staticmethod
+    def resolve_mentor(pairing: Pairing) -> City:
+        return pairing.mentor_city
+
+    @staticmethod
+    def resolve_implementing(pairing: Pairing) -> City:
+        return pairing.implementing_city
 
 
 class VisitRef(Schema):
@@ -101,10 +157,36 @@ class SchemeSummary(Schema):
     pairings: list[PairingOut]
     url: str
 
+    @staticmethod
+    def resolve_theme(scheme: Scheme) -> str:
+        return scheme.theme.code
+
+    @staticmethod
+    def resolve_theme_title(scheme: Scheme) -> str:
+        return scheme.theme.title
+
+    @staticmethod
+    def resolve_toolkit_year(scheme: Scheme) -> int | None:
+        return scheme.toolkit.year if scheme.toolkit else None
+
+    @staticmethod
+    def resolve_facilitator(scheme: Scheme) -> str | None:
+        return scheme.facilitator.name if scheme.facilitator else None
+
+    @staticmethod
+    def resolve_constraints(scheme: Scheme) -> Scheme:
+        return scheme  # ConstraintsOut reads its fields
+
+    resolve_url = staticmethod(_url)
+
 
 class SchemeOut(SchemeSummary):
     programme: str = Field(description="The programme's slug")
     pairings: list[PairingWithVisits]  # type: ignore[assignment]
+
+    @staticmethod
+    def resolve_programme(scheme: Scheme) -> str:
+        return scheme.programme.slug
 
 
 class ProgrammeOut(Schema):
@@ -123,6 +205,20 @@ class ProgrammeOut(Schema):
     cities: list[CityRef] = Field(description="The partner cities")
     schemes: list[SchemeSummary]
     url: str
+
+    @staticmethod
+    def resolve_coordinator(programme: Programme) -> str | None:
+        return programme.coordinator.name if programme.coordinator else None
+
+    @staticmethod
+    def resolve_organisations(programme: Programme) -> list[str]:
+        return [organisation.name for organisation in programme.organisations.all()]
+
+    @staticmethod
+    def resolve_cities(programme: Programme) -> list[City]:
+        return [partner.city for partner in programme.partners.all()]
+
+    resolve_url = staticmethod(_url)
 
 
 class StrengthOut(Schema):
@@ -184,11 +280,43 @@ class VisitOut(Schema):
     url: str
     calendar_url: str
 
+    @staticmethod
+    def resolve_programme(visit: Visit) -> str:
+        return visit.pairing.scheme.programme.slug
+
+    @staticmethod
+    def resolve_theme(visit: Visit) -> str:
+        return visit.pairing.theme.code
+
+    @staticmethod
+    def resolve_participants(visit: Visit, context: dict[str, Any]) -> list[User] | None:
+        if not context["request"].user.has_perm("mentoring.view_participants", visit):
+            return None
+        return list(visit.participants.all())
+
+    @staticmethod
+    def resolve_report_status(visit: Visit, context: dict[str, Any]) -> str | None:
+        report = visit.existing_report()
+        if report is None or not context["request"].user.has_perm("mentoring.view_report", report):
+            return None
+        return report.status
+
+    resolve_url = staticmethod(_url)
+
+    @staticmethod
+    def resolve_calendar_url(visit: Visit, context: dict[str, Any]) -> str:
+        return absolute(context["request"], reverse("mentoring:visit_ics", args=[visit.pk]))
+
 
 class FindingOut(Schema):
     kind: str = Field(description="strength, barrier, challenge or action")
     text: str
     key_factors: list[KeyFactorRef]
+
+    @staticmethod
+    def resolve_key_factors(finding: Finding) -> list[dict[str, Any]]:
+        factors = sorted(finding.key_factors.all(), key=lambda factor: factor.position)
+        return [{"number": factor.position, "heading": factor.heading} for factor in factors]
 
 
 class ReportOut(Schema):
@@ -198,6 +326,10 @@ class ReportOut(Schema):
     findings: list[FindingOut]
     updated_at: datetime
     published_at: datetime | None
+
+    @staticmethod
+    def resolve_findings(report: VisitReport) -> QuerySet[Finding]:
+        return report.findings.prefetch_related("key_factors")
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -343,6 +475,15 @@ class WorkLogOut(Schema):
     days: Decimal
     note: str
     officer: str | None = Field(description="Who logged the days; None: an erased account")
+
+    @staticmethod
+    def resolve_days(entry: WorkLog) -> Decimal:
+        return entry.days.quantize(HUNDREDTH)  # as stored, also when just made
+
+    @staticmethod
+    def resolve_officer(entry: WorkLog) -> str | None:
+        officer = entry.officer
+        return (officer.get_full_name() or officer.username) if officer else None
 
 
 class WorkloadOut(Schema):

@@ -5,40 +5,52 @@ comments (issue 7).
 The rules are those of the pages (citygrow.plans.rules): an endorsed plan is public, a draft is
 seen by the pairing's team only (404 to anyone else); the implementing city's officers start and
 change it; the team (mentors and facilitators included) comments. Writes go through
-`citygrow.plans.services`; what the data does not allow (a `PlanError`) is 422 with the
+`citygrow.plans.services`; what the data does not allow (a `ServiceError`) is 422 with the
 service's message under the field it is about, and nothing is stored. Key factors are given by
 their number (position) in the plan's toolkit; statuses by name.
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write
+from citygrow.api.common import (
+    ANYONE,
+    READ,
+    WRITE,
+    absolute,
+    forbidden,
+    invalid,
+    not_found,
+    refused,
+)
 from citygrow.api.schemas import ErrorOut
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry
 from citygrow.plans import services
-from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective, PlanComment
-from citygrow.plans.views_plans import plan_contents, plan_queryset, plans_visible_to
+from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
+from citygrow.plans.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Objective,
+    ObjectiveBlock,
+    PlanComment,
+)
 
 router = Router(tags=["action plans"])
 
 #: An id or number as the database stores it (larger ones are refused with 422, not a 500).
 Id = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647)]
-
-#: For the routes open to anyone (see citygrow.api.api.ANYONE).
-ANYONE = {"security": [{}]}
-READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # Schemas --------------------------------------------------------------------------------------
@@ -169,20 +181,40 @@ class SuggestionOut(Schema):
 RENAMED = {"parent": "parent_id", "assessment": "assessment_id"}
 
 
-def _refused(error: services.PlanError) -> Status:
-    key = RENAMED.get(error.field or "", error.field)
-    return Status(422, {"detail": error.message, "errors": {key: [error.message]} if key else {}})
+@contextmanager
+def _renamed() -> Iterator[None]:
+    """A service's refusal as 422 under the API's name of the field (see RENAMED)."""
+    try:
+        yield
+    except ServiceError as error:
+        raise refused(error, renamed=RENAMED) from None
 
 
-def _forbidden(message: str) -> Status:
-    return Status(403, {"detail": message})
-
-
-def _visible_plan(request: HttpRequest, plan_id: int) -> ActionPlan:
-    plan = get_object_or_404(plan_queryset(), pk=plan_id)
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise Http404
+def visible_plan(request: HttpRequest, plan_id: int, *, missing: str | None = None) -> ActionPlan:
+    """The plan (with its pairing), if the caller may see it; 404 otherwise, with `missing` as
+    its detail (else the API's plain "Not Found")."""
+    plan = ActionPlan.objects.with_pairing().filter(pk=plan_id).first()
+    if plan is None or not request.user.has_perm("plans.view_plan", plan):
+        raise not_found(missing) if missing else Http404
     return plan
+
+
+def acting_plan(
+    request: HttpRequest, plan_id: int, perm: str, refusal: str, *, missing: str | None = None
+) -> ActionPlan:
+    """The opening of a write route: a read-write caller (403), a plan they may see (404, see
+    `visible_plan`), on which they may do `perm` (403 with `refusal`)."""
+    require_write(request)
+    plan = visible_plan(request, plan_id, missing=missing)
+    if not request.user.has_perm(perm, plan):
+        raise forbidden(refusal)
+    return plan
+
+
+def _changer(request: HttpRequest, plan_id: int) -> ActionPlan:
+    return acting_plan(
+        request, plan_id, "plans.change_plan", _("Only the city's officers change its action plan.")
+    )
 
 
 def _summary(request: HttpRequest, plan: ActionPlan, progress: Decimal | None) -> dict[str, Any]:
@@ -197,81 +229,70 @@ def _summary(request: HttpRequest, plan: ActionPlan, progress: Decimal | None) -
         "pairing_id": pairing.pk,
         "status": "endorsed" if plan.is_endorsed else "draft",
         "progress": None if progress is None else float(progress),
-        "url": request.build_absolute_uri(plan.get_absolute_url()),
+        "url": absolute(request, plan.get_absolute_url()),
+    }
+
+
+def _comment_out(comment: PlanComment) -> dict[str, Any]:
+    author = comment.author
+    return {
+        "id": comment.pk,
+        "author": (author.get_full_name() or author.username) if author else None,
+        "text": comment.text,
+        "created_at": comment.created_at,
     }
 
 
 def _plan_out(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
-    blocks, result = plan_contents(plan)
+    blocks, result = plan.contents()
     comments = None
     if request.user.has_perm("plans.comment_plan", plan):
         comments = [
-            {
-                "id": c.pk,
-                "author": (c.author.get_full_name() or c.author.username) if c.author else None,
-                "text": c.text,
-                "created_at": c.created_at,
-            }
-            for c in PlanComment.objects.filter(plan=plan).select_related("author")
+            _comment_out(c) for c in PlanComment.objects.filter(plan=plan).select_related("author")
         ]
     return {
         **_summary(request, plan, result.overall),
         "summary": plan.summary,
         "assessment_id": plan.assessment_id,
-        "objectives": [
-            {
-                "id": block.objective.pk,
-                "title": block.objective.title,
-                "description": block.objective.description,
-                "source": block.objective.source,
-                "key_factors": sorted(kf.position for kf in block.objective.key_factors.all()),
-                "actions": [_action_out(row.action, row.depth, row.progress) for row in block.rows],
-            }
-            for block in blocks
-        ],
+        "objectives": [_block_out(block) for block in blocks],
         "comments": comments,
     }
 
 
+def _block_out(block: ObjectiveBlock) -> dict[str, Any]:
+    objective = block.objective
+    return {
+        "id": objective.pk,
+        "title": objective.title,
+        "description": objective.description,
+        "source": objective.source,
+        "key_factors": sorted(kf.position for kf in objective.key_factors.all()),
+        "actions": [_action_out(row.action, row.depth, row.progress) for row in block.rows],
+    }
+
+
+#: The attributes of an action the API gives as they are.
+_ACTION_OUT = (
+    "id",
+    "objective_id",
+    "parent_id",
+    *ACTION_HEAD,
+    *ACTION_PLANNING,
+    "progress",
+    "weight",
+)
+
+
 def _action_out(action: Action, depth: int, progress: Decimal) -> dict[str, Any]:
     return {
-        **{
-            name: getattr(action, name)
-            for name in [
-                "id",
-                "objective_id",
-                "parent_id",
-                "title",
-                "description",
-                "lead",
-                "partners",
-                "starts_on",
-                "ends_on",
-                "budget",
-                "funding",
-                "indicator",
-                "baseline",
-                "target",
-                "risks",
-                "progress",
-                "weight",
-            ]
-        },
+        **{name: getattr(action, name) for name in _ACTION_OUT},
         "depth": depth,
-        "status": action.status.name if action.status_id else None,
+        "status": action.status.name if action.status is not None else None,
         "effective_progress": float(progress),
     }
 
 
-def _changer(request: HttpRequest, plan_id: int) -> ActionPlan | Status:
-    require_write(request)
-    plan = _visible_plan(request, plan_id)
-    if not request.user.has_perm("plans.change_plan", plan):
-        return _forbidden(_("Only the city's officers change its action plan."))
-    return plan
-
-
-def _key_factor_ids(plan: ActionPlan, numbers: list[int]) -> list[int] | Status:
+def _key_factor_ids(plan: ActionPlan, numbers: list[int]) -> list[int]:
     found = dict(
         KeyFactor.objects.filter(
             toolkit=plan.assessment.toolkit_id, position__in=numbers
@@ -279,8 +300,10 @@ def _key_factor_ids(plan: ActionPlan, numbers: list[int]) -> list[int] | Status:
     )
     unknown = [n for n in numbers if n not in found]
     if unknown:
-        message = _("The plan's toolkit has no key factor %(number)s.") % {"number": unknown[0]}
-        return Status(422, {"detail": message, "errors": {"key_factors": [message]}})
+        raise invalid(
+            "key_factors",
+            _("The plan's toolkit has no key factor %(number)s.") % {"number": unknown[0]},
+        )
     return [found[n] for n in numbers]
 
 
@@ -296,7 +319,7 @@ def _key_factor_ids(plan: ActionPlan, numbers: list[int]) -> list[int] | Status:
 def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
     """The endorsed plans (public), and the drafts the caller's team may see."""
     plans = (
-        plans_visible_to(request.user)
+        ActionPlan.objects.visible_to(request.user)
         .select_related(
             "pairing__scheme__programme",
             "pairing__scheme__theme",
@@ -304,13 +327,10 @@ def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
             "pairing__mentor_city",
             "endorsed_version",
         )
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("status")))
-        .order_by("pairing__implementing_city__name", "-created_at")
+        .with_progress()
+        .in_list_order()
     )
-    return [
-        _summary(request, plan, services.progress_of(list(plan.actions.all())).overall)
-        for plan in plans
-    ]
+    return [_summary(request, plan, plan.overall_progress()) for plan in plans]
 
 
 @router.get(
@@ -322,7 +342,7 @@ def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     """The actions of each objective come in tree order, each with its depth, its parent and
     its effective (rolled-up) progress."""
-    return _plan_out(request, _visible_plan(request, plan_id))
+    return _plan_out(request, visible_plan(request, plan_id))
 
 
 @router.get(
@@ -333,9 +353,9 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
 )
 def list_suggestions(request: HttpRequest, plan_id: int) -> Any:
     """For the plan's team. Key factors already covered by an objective are not offered."""
-    plan = _visible_plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     if not request.user.has_perm("plans.comment_plan", plan):
-        return _forbidden(_("Only the city's team sees what the plan is offered."))
+        raise forbidden(_("Only the city's team sees what the plan is offered."))
     offered = services.suggestions(plan)
     positions = dict(
         KeyFactor.objects.filter(toolkit=plan.assessment.toolkit_id).values_list("pk", "position")
@@ -366,7 +386,7 @@ def start_plan(request: HttpRequest, pairing_id: int, payload: PlanIn) -> Any:
     require_write(request)
     pairing = get_object_or_404(Pairing, pk=pairing_id)
     if not request.user.has_perm("plans.add_plan", pairing):
-        return _forbidden(_("Only the implementing city's officers start its action plan."))
+        raise forbidden(_("Only the implementing city's officers start its action plan."))
     assessment = next(
         (a for a in services.assessments_to_start_from(pairing) if a.pk == payload.assessment_id),
         None,
@@ -375,15 +395,12 @@ def start_plan(request: HttpRequest, pairing_id: int, payload: PlanIn) -> Any:
         message = _(
             "A plan starts from a submitted assessment of %(city)s on the scheme's toolkit."
         )
-        message %= {"city": pairing.implementing_city}
-        return Status(422, {"detail": message, "errors": {"assessment_id": [message]}})
-    try:
+        raise invalid("assessment_id", message % {"city": pairing.implementing_city})
+    with _renamed():
         plan = services.start_plan(
             pairing=pairing, assessment=assessment, title=payload.title, by=request.user
         )
-    except services.PlanError as error:
-        return _refused(error)
-    return Status(201, _plan_out(request, _visible_plan(request, plan.pk)))
+    return Status(201, _plan_out(request, visible_plan(request, plan.pk)))
 
 
 @router.post(
@@ -395,36 +412,20 @@ def start_plan(request: HttpRequest, pairing_id: int, payload: PlanIn) -> Any:
 def add_objective(request: HttpRequest, plan_id: int, payload: ObjectiveIn) -> Any:
     """For the city's officers: tied to one or more key factors, by number."""
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
-    ids = _key_factor_ids(plan, payload.key_factors)
-    if isinstance(ids, Status):
-        return ids
-    try:
-        objective = services.save_objective(
-            plan=plan,
-            title=payload.title,
-            description=payload.description,
-            key_factors=ids,
-            source=payload.source,
-            by=request.user,
-        )
-    except services.PlanError as error:
-        return _refused(error)
+    objective = services.save_objective(
+        plan=plan,
+        title=payload.title,
+        description=payload.description,
+        key_factors=_key_factor_ids(plan, payload.key_factors),
+        source=payload.source,
+        by=request.user,
+    )
     return Status(201, _objective_out(plan, objective.pk))
 
 
 def _objective_out(plan: ActionPlan, objective_id: int) -> dict[str, Any]:
-    blocks, _result = plan_contents(plan)
-    block = next(b for b in blocks if b.objective.pk == objective_id)
-    return {
-        "id": block.objective.pk,
-        "title": block.objective.title,
-        "description": block.objective.description,
-        "source": block.objective.source,
-        "key_factors": sorted(kf.position for kf in block.objective.key_factors.all()),
-        "actions": [_action_out(row.action, row.depth, row.progress) for row in block.rows],
-    }
+    blocks, _result = plan.contents()
+    return _block_out(next(b for b in blocks if b.objective.pk == objective_id))
 
 
 @router.patch(
@@ -438,29 +439,20 @@ def change_objective(
 ) -> Any:
     """Only the fields sent change."""
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     objective = get_object_or_404(Objective, pk=objective_id, plan=plan)
     if payload.key_factors is None:
-        ids: list[int] | Status = list(objective.key_factors.values_list("pk", flat=True))
+        ids = list(objective.key_factors.values_list("pk", flat=True))
     else:
         ids = _key_factor_ids(plan, payload.key_factors)
-    if isinstance(ids, Status):
-        return ids
-    try:
-        services.save_objective(
-            plan=plan,
-            objective=objective,
-            title=objective.title if payload.title is None else payload.title,
-            description=(
-                objective.description if payload.description is None else payload.description
-            ),
-            key_factors=ids,
-            source=objective.source,
-            by=request.user,
-        )
-    except services.PlanError as error:
-        return _refused(error)
+    services.save_objective(
+        plan=plan,
+        objective=objective,
+        title=objective.title if payload.title is None else payload.title,
+        description=(objective.description if payload.description is None else payload.description),
+        key_factors=ids,
+        source=objective.source,
+        by=request.user,
+    )
     return _objective_out(plan, objective.pk)
 
 
@@ -472,14 +464,12 @@ def change_objective(
 )
 def delete_objective(request: HttpRequest, plan_id: int, objective_id: int) -> Any:
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     objective = get_object_or_404(Objective, pk=objective_id, plan=plan)
     services.delete_objective(objective=objective, by=request.user)
     return Status(204, None)
 
 
-def _action_data(payload: Any, action: Action | None) -> services.ActionIn | Status:
+def _action_data(payload: Any, action: Action | None) -> services.ActionIn:
     """The action's fields: those sent, the others as stored (or empty for a new one)."""
     sent = payload.dict(exclude_unset=action is not None)
     sent.pop("parent_id", None)
@@ -490,8 +480,7 @@ def _action_data(payload: Any, action: Action | None) -> services.ActionIn | Sta
         else:
             status = ActionStatus.objects.filter(name=name).first()
             if status is None:
-                message = _("There is no such status: %(name)s.") % {"name": name}
-                return Status(422, {"detail": message, "errors": {"status": [message]}})
+                raise invalid("status", _("There is no such status: %(name)s.") % {"name": name})
             sent["status"] = status
     if action is None:
         return services.ActionIn(**sent)
@@ -499,18 +488,17 @@ def _action_data(payload: Any, action: Action | None) -> services.ActionIn | Sta
     return services.ActionIn(**{**stored, **{k: v for k, v in sent.items() if k in stored}})
 
 
-def _parent(plan: ActionPlan, parent_id: int | None) -> Action | Status | None:
+def _parent(plan: ActionPlan, parent_id: int | None) -> Action | None:
     if parent_id is None:
         return None
     parent = Action.objects.filter(pk=parent_id, plan=plan).first()
     if parent is None:
-        message = _("This plan has no action %(id)s.") % {"id": parent_id}
-        return Status(422, {"detail": message, "errors": {"parent_id": [message]}})
+        raise invalid("parent_id", _("This plan has no action %(id)s.") % {"id": parent_id})
     return parent
 
 
 def _saved_action(plan: ActionPlan, action_id: int) -> dict[str, Any]:
-    blocks, _result = plan_contents(plan)
+    blocks, _result = plan.contents()
     row = next(r for b in blocks for r in b.rows if r.action.pk == action_id)
     return _action_out(row.action, row.depth, row.progress)
 
@@ -525,20 +513,13 @@ def add_action(request: HttpRequest, plan_id: int, objective_id: int, payload: A
     """Checked as on the page: an end not before the start, progress 0..100, a budget and a
     weight not negative, a parent of the same objective."""
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     objective = get_object_or_404(Objective, pk=objective_id, plan=plan)
     data = _action_data(payload, None)
     parent = _parent(plan, payload.parent_id)
-    for refused in (data, parent):
-        if isinstance(refused, Status):
-            return refused
-    try:
+    with _renamed():
         action = services.save_action(
             plan=plan, objective=objective, parent=parent, data=data, by=request.user
         )
-    except services.PlanError as error:
-        return _refused(error)
     return Status(201, _saved_action(plan, action.pk))
 
 
@@ -551,8 +532,6 @@ def add_action(request: HttpRequest, plan_id: int, objective_id: int, payload: A
 def change_action(request: HttpRequest, plan_id: int, action_id: int, payload: ActionPatch) -> Any:
     """Only the fields sent change; `parent_id` null makes it a top-level action."""
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     action = get_object_or_404(
         Action.objects.select_related("objective", "parent"), pk=action_id, plan=plan
     )
@@ -562,10 +541,7 @@ def change_action(request: HttpRequest, plan_id: int, action_id: int, payload: A
         if "parent_id" in payload.model_fields_set
         else action.parent
     )
-    for refused in (data, parent):
-        if isinstance(refused, Status):
-            return refused
-    try:
+    with _renamed():
         services.save_action(
             plan=plan,
             objective=action.objective,
@@ -574,8 +550,6 @@ def change_action(request: HttpRequest, plan_id: int, action_id: int, payload: A
             data=data,
             by=request.user,
         )
-    except services.PlanError as error:
-        return _refused(error)
     return _saved_action(plan, action.pk)
 
 
@@ -587,8 +561,6 @@ def change_action(request: HttpRequest, plan_id: int, action_id: int, payload: A
 )
 def delete_action(request: HttpRequest, plan_id: int, action_id: int) -> Any:
     plan = _changer(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     action = get_object_or_404(Action, pk=action_id, plan=plan)
     services.delete_action(action=action, by=request.user)
     return Status(204, None)
@@ -602,28 +574,11 @@ def delete_action(request: HttpRequest, plan_id: int, action_id: int) -> Any:
 )
 def add_comment(request: HttpRequest, plan_id: int, payload: CommentIn) -> Any:
     """For the plan's team: its officers, mentors, the theme's facilitators, coordinators."""
-    require_write(request)
-    plan = _visible_plan(request, plan_id)
-    if not request.user.has_perm("plans.comment_plan", plan):
-        return _forbidden(_("Only the city's team comments on its action plan."))
-    text = payload.text.strip()
-    if not text:
-        message = _("Write a comment.")
-        return Status(422, {"detail": message, "errors": {"text": [message]}})
-    comment = PlanComment.objects.create(plan=plan, author=request.user, text=text)
-    audit.record(
-        actor=request.user,
-        action=AuditEntry.Action.CREATE,
-        target=comment,
-        city=plan.pairing.implementing_city,
+    plan = acting_plan(
+        request,
+        plan_id,
+        "plans.comment_plan",
+        _("Only the city's team comments on its action plan."),
     )
-    user = request.user
-    return Status(
-        201,
-        {
-            "id": comment.pk,
-            "author": user.get_full_name() or user.username,
-            "text": comment.text,
-            "created_at": comment.created_at,
-        },
-    )
+    comment = services.add_comment(plan=plan, text=payload.text, by=request.user)
+    return Status(201, _comment_out(comment))

@@ -11,22 +11,18 @@ CSV or XLSX, too large, more than 1,000 rows, wrong columns) is refused (422) ei
 
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
-from citygrow.api.auth import SIGNED_IN, require_write
+from citygrow.api.auth import SIGNED_IN
+from citygrow.api.common import ANYONE
+from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import ErrorOut
-from citygrow.plans import transfer
-from citygrow.plans.models import ActionPlan
-from citygrow.plans.views_documents import export_response
-from citygrow.plans.views_plans import plan_queryset
+from citygrow.plans import services, transfer
+from citygrow.plans.documents import export_response
 
 router = Router(tags=["action plans"])
-
-#: For the routes open to anyone (see citygrow.api.api.ANYONE).
-ANYONE = {"security": [{}]}
 
 
 def _file_response(media_type: str, description: str) -> dict[str, Any]:
@@ -42,13 +38,6 @@ def _file_response(media_type: str, description: str) -> dict[str, Any]:
     }
 
 
-def _visible_plan(request: HttpRequest, plan_id: int) -> ActionPlan:
-    plan = get_object_or_404(plan_queryset(), pk=plan_id)
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise Http404
-    return plan
-
-
 @router.get(
     "/plans/{plan_id}/actions.csv",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -60,7 +49,7 @@ def export_actions_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     ref ("1.2", "1.2.1" for a sub-action), parent ref, title, description, lead, partners,
     start, end (YYYY-MM-DD), budget, funding, indicator, baseline, target, risks, status,
     progress, weight."""
-    return export_response(_visible_plan(request, plan_id), "csv")
+    return export_response(visible_plan(request, plan_id), "csv")
 
 
 @router.get(
@@ -74,7 +63,7 @@ def export_actions_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
 def export_actions_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The same rows and columns as the CSV, in a sheet "Actions": numbers as numbers, dates
     as dates."""
-    return export_response(_visible_plan(request, plan_id), "xlsx")
+    return export_response(visible_plan(request, plan_id), "xlsx")
 
 
 class ImportCellError(Schema):
@@ -161,10 +150,9 @@ def import_actions(
     lists every error by row and column. With `dry_run` false, a file without errors is
     imported in one transaction (rows that change nothing are not written); with any error,
     422 lists them (`cells`) and nothing is written."""
-    require_write(request)
-    plan = _visible_plan(request, plan_id)
-    if not request.user.has_perm("plans.change_plan", plan):
-        return Status(403, {"detail": _("Only the city's officers import actions.")})
+    plan = acting_plan(
+        request, plan_id, "plans.change_plan", _("Only the city's officers import actions.")
+    )
     if file.size is not None and file.size > transfer.MAX_BYTES:
         return _refused(transfer.too_large())
     try:
@@ -186,5 +174,5 @@ def import_actions(
                 "cells": _report(parsed, dry_run=False, applied=False)["errors"],
             },
         )
-    transfer.apply(plan, parsed, by=request.user)
+    services.import_actions(plan=plan, parsed=parsed, by=request.user)
     return _report(parsed, dry_run=False, applied=True)

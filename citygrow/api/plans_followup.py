@@ -4,7 +4,7 @@ measured by a later assessment.
 
 As on the pages (plans.rules, citygrow.plans.views_followup): a plan the caller may not see is
 404, one they see but may not act on is 403; writes need a signed-in caller (401) and a
-read-write token. What the plan does not allow (a `PlanError`) is 422 with its message keyed by
+read-write token. What the plan does not allow (a `ServiceError`) is 422 with its message keyed by
 the field it is about. Attachments of a progress update are uploaded on the page (multipart
 form), not through this API; their download links are listed here.
 """
@@ -13,41 +13,36 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from citygrow.api.auth import SIGNED_IN, require_write
-from citygrow.api.schemas import ErrorOut
+from citygrow.api.auth import SIGNED_IN
+from citygrow.api.common import ANYONE, READ, WRITE, absolute, invalid, not_found
+from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.assessments.models import Assessment
+from citygrow.core.errors import ServiceError
 from citygrow.people.rules import may_see_private
-from citygrow.plans import followup
+from citygrow.plans import followup, services
 from citygrow.plans.models import Action, ActionPlan, ActionStatus
-from citygrow.plans.services import PlanError
-from citygrow.plans.views_plans import plan_queryset
 
 router = Router(tags=["action plans"])
 
-#: For the routes open to anyone (see citygrow.api.api.ANYONE).
-ANYONE = {"security": [{}]}
-READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+def _plan(request: HttpRequest, plan_id: int) -> ActionPlan:
+    """The plan if the caller may see it (404 otherwise)."""
+    return visible_plan(request, plan_id, missing=_("There is no such action plan."))
 
 
-def _plan(request: HttpRequest, plan_id: int, perm: str | None = None) -> ActionPlan | Status:
-    """The plan if the caller may see it (404 otherwise), and do `perm` (403 otherwise)."""
-    plan = plan_queryset().filter(pk=plan_id).first()
-    if plan is None or not request.user.has_perm("plans.view_plan", plan):
-        return Status(404, {"detail": _("There is no such action plan.")})
-    if perm and not request.user.has_perm(perm, plan):
-        return Status(403, {"detail": _("You may not do this on this plan.")})
-    return plan
-
-
-def _refused(error: PlanError) -> Status:
-    key = error.field
-    return Status(422, {"detail": error.message, "errors": {key: [error.message]} if key else {}})
+def _acting(request: HttpRequest, plan_id: int, perm: str) -> ActionPlan:
+    """A write route's plan: see plans_core.acting_plan."""
+    return acting_plan(
+        request,
+        plan_id,
+        perm,
+        _("You may not do this on this plan."),
+        missing=_("There is no such action plan."),
+    )
 
 
 # -- shapes -------------------------------------------------------------------------------------
@@ -141,10 +136,6 @@ class ChangeIn(Schema):
     assessment_id: int = Field(..., description="A later assessment of the city, same toolkit.")
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
-
-
 def _update_out(request: HttpRequest, update: Any, plan_id: int, people: bool) -> dict:
     return {
         "id": update.pk,
@@ -158,7 +149,7 @@ def _update_out(request: HttpRequest, update: Any, plan_id: int, people: bool) -
         "attachments": [
             {
                 "name": item.name,
-                "url": _absolute(request, reverse("plans:attachment", args=[plan_id, item.pk])),
+                "url": absolute(request, reverse("plans:attachment", args=[plan_id, item.pk])),
             }
             for item in update.attachments.all()
         ],
@@ -209,30 +200,25 @@ def report_progress(request: HttpRequest, plan_id: int, action_id: int, payload:
     optionally the action's new status and progress (0..100). A status with a default progress
     and no progress given clears the action's own progress, so its default counts. Files are
     attached on the page, not here."""
-    require_write(request)
-    plan = _plan(request, plan_id, "plans.report_progress")
-    if isinstance(plan, Status):
-        return plan
+    plan = _acting(request, plan_id, "plans.report_progress")
     action = Action.objects.filter(pk=action_id, plan=plan).select_related("plan__pairing").first()
     if action is None:
-        return Status(404, {"detail": _("There is no such action in this plan.")})
+        raise not_found(_("There is no such action in this plan."))
     status = None
     if payload.status is not None:
         status = ActionStatus.objects.filter(name=payload.status).first()
         if status is None:
-            message = _("There is no such status: %(name)s.") % {"name": payload.status}
-            return Status(422, {"detail": message, "errors": {"status": [message]}})
-    try:
-        update = followup.report_progress(
-            action=action,
-            reported_on=payload.reported_on,
-            text=payload.text,
-            status=status,
-            progress=payload.progress,
-            by=request.user,
-        )
-    except PlanError as error:
-        return _refused(error)
+            raise invalid(
+                "status", _("There is no such status: %(name)s.") % {"name": payload.status}
+            )
+    update = services.report_progress(
+        action=action,
+        reported_on=payload.reported_on,
+        text=payload.text,
+        status=status,
+        progress=payload.progress,
+        by=request.user,
+    )
     update = (
         type(update)
         .objects.select_related("action", "status", "author")
@@ -252,8 +238,6 @@ def get_timeline(request: HttpRequest, plan_id: int) -> Any:
     """Its start, objectives and actions added, versions frozen, endorsements and progress
     updates. Who did what is shown to the plan's team only."""
     plan = _plan(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     people = may_see_private.test(request.user, plan)
     return [
         {
@@ -278,8 +262,6 @@ def get_schedule(request: HttpRequest, plan_id: int) -> Any:
     """Every action in reading order with its level, dates, effective (rolled-up) progress,
     status, and whether it is overdue (end passed, not closed) or due within 30 days."""
     plan = _plan(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     on = followup.today()
     planned = followup.schedule(plan, on)
     return {
@@ -297,7 +279,7 @@ def get_schedule(request: HttpRequest, plan_id: int) -> Any:
                 "progress": None if row.progress is None else float(row.progress),
                 "status": row.status,
                 "overdue": row.overdue,
-                "soon_due": followup.is_soon_due(action, on),
+                "soon_due": action.is_soon_due(on),
             }
             for row, action in zip(planned.table, planned.actions, strict=True)
         ],
@@ -314,8 +296,6 @@ def get_change(request: HttpRequest, plan_id: int) -> Any:
     """Per objective, each key factor's score in the plan's assessment and in the later one,
     and the difference (none until a later assessment is linked)."""
     plan = _plan(request, plan_id)
-    if isinstance(plan, Status):
-        return plan
     return _change_out(plan)
 
 
@@ -328,18 +308,14 @@ def get_change(request: HttpRequest, plan_id: int) -> Any:
 def put_change(request: HttpRequest, plan_id: int, payload: ChangeIn) -> Any:
     """For the city's officers: an assessment of the same city, on the same toolkit, submitted
     or later, assessed after the plan's assessment."""
-    require_write(request)
-    plan = _plan(request, plan_id, "plans.change_plan")
-    if isinstance(plan, Status):
-        return plan
+    plan = _acting(request, plan_id, "plans.change_plan")
     later = Assessment.objects.filter(pk=payload.assessment_id).first()
     if later is None or not request.user.has_perm("assessments.view_assessment", later):
-        message = _("There is no such assessment.")
-        return Status(422, {"detail": message, "errors": {"assessment_id": [message]}})
+        raise invalid("assessment_id", _("There is no such assessment."))
     try:
-        followup.link_follow_up(plan=plan, assessment=later, by=request.user)
-    except PlanError as error:
-        error.field = "assessment_id"
-        return _refused(error)
-    plan = get_object_or_404(plan_queryset().select_related("follow_up"), pk=plan.pk)
-    return _change_out(plan)
+        services.link_follow_up(plan=plan, assessment=later, by=request.user)
+    except ServiceError as error:
+        raise invalid("assessment_id", error.message) from None
+    return _change_out(
+        ActionPlan.objects.with_pairing().select_related("follow_up").get(pk=plan.pk)
+    )

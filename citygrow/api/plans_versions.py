@@ -12,23 +12,19 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from citygrow.api.auth import SIGNED_IN, require_write
+from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden
+from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import ErrorOut
-from citygrow.plans import compare, versions
+from citygrow.plans import compare, services, versions
 from citygrow.plans.models import ActionPlan, Endorsement, PlanVersion
-from citygrow.plans.services import PlanError
 
 router = Router(tags=["action plans"])
 
-#: For the routes open to anyone (see citygrow.api.api.ANYONE).
-ANYONE = {"security": [{}]}
-READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ENDORSE = "plans.endorse_plan"
 
 
@@ -102,31 +98,12 @@ class ChangesOut(Schema):
 # -- loading ------------------------------------------------------------------------------------
 
 
-def _plan(request: HttpRequest, plan_id: int) -> ActionPlan:
-    """The plan, if the caller may see it (else 404)."""
-    plan = get_object_or_404(
-        ActionPlan.objects.select_related("pairing__implementing_city"), pk=plan_id
-    )
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise Http404
-    return plan
-
-
 def _version(plan: ActionPlan, number: int) -> PlanVersion:
     version = next((v for v in versions.versions_of(plan) if v.number == number), None)
     if version is None:
         raise Http404
     version.plan = plan
     return version
-
-
-def _refused(error: PlanError) -> Status:
-    key = error.field
-    return Status(422, {"detail": error.message, "errors": {key: [error.message]} if key else {}})
-
-
-def _forbidden(message: str) -> Status:
-    return Status(403, {"detail": message})
 
 
 def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict[str, Any]:
@@ -137,8 +114,8 @@ def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict
         "role": e.role,
         "endorsed_on": e.endorsed_on,
         "recorded_at": e.recorded_at,
-        "document_url": request.build_absolute_uri(
-            reverse("plans:endorsement_document", args=[plan.pk, e.pk])
+        "document_url": absolute(
+            request, reverse("plans:endorsement_document", args=[plan.pk, e.pk])
         ),
     }
 
@@ -153,7 +130,7 @@ def _version_out(
         "frozen_by": (person.get_full_name() or person.username) if person else None,
         "endorsed": plan.endorsed_version_id == version.pk,
         "endorsements": [_endorsement(request, plan, e) for e in version.endorsements.all()],
-        "url": request.build_absolute_uri(reverse("plans:version", args=[plan.pk, version.number])),
+        "url": absolute(request, reverse("plans:version", args=[plan.pk, version.number])),
     }
     if content:
         out["content"] = version.snapshot
@@ -183,7 +160,7 @@ def _items(items: tuple[compare.Item, ...]) -> list[dict[str, Any]]:
 )
 def list_versions(request: HttpRequest, plan_id: int) -> Any:
     """Oldest first, each with its endorsements."""
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     return [
         _version_out(request, plan, version, content=False)
         for version in versions.versions_of(plan)
@@ -199,14 +176,10 @@ def list_versions(request: HttpRequest, plan_id: int) -> Any:
 def freeze_version(request: HttpRequest, plan_id: int) -> Any:
     """For the city's officers: freezes the plan's content as the next version. Refused (422)
     when the plan has no objective, or has not changed since the last version."""
-    require_write(request)
-    plan = _plan(request, plan_id)
-    if not request.user.has_perm(ENDORSE, plan):
-        return _forbidden(_("Only the city's officers submit the plan for endorsement."))
-    try:
-        version = versions.freeze(plan, by=request.user)
-    except PlanError as error:
-        return _refused(error)
+    plan = acting_plan(
+        request, plan_id, ENDORSE, _("Only the city's officers submit the plan for endorsement.")
+    )
+    version = services.freeze(plan=plan, by=request.user)
     return Status(201, _version_out(request, plan, _version(plan, version.number), content=True))
 
 
@@ -217,14 +190,14 @@ def freeze_version(request: HttpRequest, plan_id: int) -> Any:
     summary="One version of a plan, as submitted, with its endorsements",
 )
 def get_version(request: HttpRequest, plan_id: int, number: int) -> Any:
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     return _version_out(request, plan, _version(plan, number), content=True)
 
 
-def _frozen(request: HttpRequest, plan_id: int, number: int) -> Status:
+def _frozen(request: HttpRequest, plan_id: int, number: int) -> Any:
     require_write(request)
-    _version(_plan(request, plan_id), number)
-    return Status(409, {"detail": str(versions.FROZEN)})
+    _version(visible_plan(request, plan_id), number)
+    raise Refused(409, str(versions.FROZEN))
 
 
 @router.patch(
@@ -269,16 +242,13 @@ def record_endorsement(
     Word file. With both levels the version is the plan's endorsed version, and the plan
     public."""
     require_write(request)
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     version = _version(plan, number)
     if not request.user.has_perm(ENDORSE, plan):
-        return _forbidden(_("Only the city's officers record the plan's endorsements."))
-    try:
-        endorsement = versions.record_endorsement(
-            version, by=request.user, document=document, **payload.dict()
-        )
-    except PlanError as error:
-        return _refused(error)
+        raise forbidden(_("Only the city's officers record the plan's endorsements."))
+    endorsement = services.record_endorsement(
+        version=version, by=request.user, document=document, **payload.dict()
+    )
     return Status(201, _endorsement(request, plan, endorsement))
 
 
@@ -291,7 +261,7 @@ def record_endorsement(
 def get_changes(request: HttpRequest, plan_id: int) -> Any:
     """The plan as it is now compared with its endorsed version, or with the latest version
     when none is endorsed; fields by their snapshot names, values as text."""
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     plan_state = versions.state(plan)
     comparison = versions.changes(plan_state) or compare.Comparison()
     base = plan_state.compared_with

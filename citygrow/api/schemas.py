@@ -2,7 +2,7 @@
 and of the parameters in its paths."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
 
@@ -175,25 +175,50 @@ class AnswerOut(Schema):
     version: int | None = Field(description="Send it back when changing the answer")
 
 
+def answer_out(factor_position: int, question: Any, answer: Any) -> dict[str, Any]:
+    """An answer (or its absence) to a guide question, in AnswerOut's shape."""
+    return {
+        "question_id": question.pk,
+        "number": f"{factor_position}.{question.position}",
+        "value": answer.value if answer else None,
+        "evidence": answer.evidence if answer else "",
+        "links": answer.links if answer else [],
+        "version": answer.version if answer else None,
+    }
+
+
 class FactorOut(Schema):
-    number: int
-    heading: str
-    score: float | None
-    distance: float | None
-    target: float
-    gap: float
-    answered: int
-    total: int
-    not_applicable: int
-    dont_know: int
+    # Read from a row of the assessment's sheet (assessments.sheet.FactorRow).
+    number: int = Field(alias="key_factor.position")
+    heading: str = Field(alias="key_factor.heading")
+    score: float | None = Field(alias="score.score")
+    distance: float | None = Field(alias="score.distance")
+    target: float = Field(alias="score.target")
+    gap: float = Field(alias="score.gap")
+    answered: int = Field(alias="score.answered")
+    total: int = Field(alias="score.total")
+    not_applicable: int = Field(alias="score.not_applicable")
+    dont_know: int = Field(alias="score.dont_know")
     note: str
     answers: list[AnswerOut]
 
+    @staticmethod
+    def resolve_note(row: Any) -> str:
+        return row.note.note if row.note else ""
+
+    @staticmethod
+    def resolve_answers(row: Any) -> list[dict[str, Any]]:
+        return [
+            answer_out(row.key_factor.position, line.question, line.answer)
+            for line in row.questions
+        ]
+
 
 class MentorOut(Schema):
-    city: str
+    # Read from assessments.insights.Mentor.
+    city: str = Field(alias="city.name")
     score: float
-    assessment_id: int
+    assessment_id: int = Field(alias="assessment.pk")
 
 
 class LearnOut(Schema):
@@ -203,13 +228,20 @@ class LearnOut(Schema):
 
 
 class ComparedOut(Schema):
+    # Read from the report's comparisons (assessments.insights.Insights).
     previous_assessment_id: int | None
-    previous: dict[int, float | None] = Field(description="Score per key factor number")
+    previous: dict[int, float | None] = Field(
+        description="Score per key factor number", alias="previous_scores"
+    )
     change: dict[int, float | None]
     network_mean: dict[int, float | None]
-    network_cities: int
+    network_cities: int = Field(alias="network_count")
     similar_mean: dict[int, float | None]
-    similar_cities: int
+    similar_cities: int = Field(alias="similar_count")
+
+    @staticmethod
+    def resolve_previous_assessment_id(insights: Any) -> int | None:
+        return insights.previous.pk if insights.previous else None
 
 
 class AssessmentOut(AssessmentSummary):

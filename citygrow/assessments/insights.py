@@ -117,7 +117,7 @@ def score_rows(inputs: Mapping[int, Sequence[scoring.FactorInput]]) -> list[dict
     return rows
 
 
-def _computed_inputs(
+def computed_inputs(
     ids: Sequence[int], by_factor: Mapping[int, Sequence[int]]
 ) -> dict[int, list[scoring.FactorInput]]:
     """Each assessment's inputs from its answers and targets (two queries)."""
@@ -177,7 +177,7 @@ def _results(
     ids = [a.pk for a in assessments]
     published = [a.pk for a in assessments if a.status == Assessment.Status.PUBLISHED]
     inputs = _stored_inputs(published, by_factor)
-    inputs.update(_computed_inputs([pk for pk in ids if pk not in inputs], by_factor))
+    inputs.update(computed_inputs([pk for pk in ids if pk not in inputs], by_factor))
     return {pk: scoring.score(inputs[pk]) for pk in ids}
 
 
@@ -191,25 +191,6 @@ def results_of(assessments: Iterable[Assessment], toolkit_id: int) -> dict[int, 
     if not assessments:
         return {}
     return _results(assessments, questions_per_factor(toolkit_questions(toolkit_id)))
-
-
-def store_published_scores(assessments: Iterable[Assessment]) -> int:
-    """Store the key factor scores of published assessments (replacing any stored before).
-
-    Called in the transaction that publishes them (services.publish, generate_data, seed):
-    from then on they are frozen, so the scores stay true. Returns the rows written.
-    """
-    by_toolkit: dict[int, list[int]] = defaultdict(list)
-    for assessment in assessments:
-        by_toolkit[assessment.toolkit_id].append(assessment.pk)
-    rows = []
-    for toolkit_id, ids in by_toolkit.items():
-        by_factor = questions_per_factor(toolkit_questions(toolkit_id))
-        rows += score_rows(_computed_inputs(ids, by_factor))
-    ids = [pk for group in by_toolkit.values() for pk in group]
-    PublishedScore.objects.filter(assessment__in=ids).delete()
-    PublishedScore.objects.bulk_create((PublishedScore(**row) for row in rows), batch_size=1000)
-    return len(rows)
 
 
 def latest_published(toolkit_id: int, *, other_than_city: int) -> QuerySet[Assessment]:
@@ -253,7 +234,7 @@ def _network_scores(
         if pk not in invalid and factors.keys() == sizes.keys()
     }
     missing = [pk for pk in ids if pk not in scores]
-    for pk, inputs in _computed_inputs(missing, by_factor).items():
+    for pk, inputs in computed_inputs(missing, by_factor).items():
         scores[pk] = {f.key: f.score for f in scoring.score(inputs).factors}
     return scores
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from citygrow.assessments import scoring
 from citygrow.catalogue.models import ContextFactor, GuideQuestion, KeyFactor, Toolkit
 from citygrow.people.models import City
+from citygrow.people.rules import roles_of
+from citygrow.people.visibility import visible
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
@@ -18,15 +20,13 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def visible_to(self, user: Any) -> "AssessmentQuerySet":
         """Published assessments, and the private ones of the user's cities, mentees and
         themes (people.access.Roles.may_see_private), all for coordinators."""
-        from citygrow.people.rules import roles_of
-
-        roles = roles_of(user)
-        if roles.coordinator:
-            return self
-        private = Q(city__in=roles.officer_of) | Q(toolkit__theme__in=roles.facilitating)
-        for _mentor, implementing, theme in roles.mentoring:
-            private |= Q(city=implementing, toolkit__theme=theme)
-        return self.filter(Q(status=Assessment.Status.PUBLISHED) | private)
+        return visible(
+            self,
+            roles_of(user).private_scope(),
+            public=Q(status=Assessment.Status.PUBLISHED),
+            city="city",
+            theme="toolkit__theme",
+        )
 
 
 class Assessment(models.Model):

@@ -5,7 +5,8 @@ notes and targets, context, comments, and the workflow draft → submitted → r
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,14 +14,28 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citygrow.assessments.insights import store_published_scores
-from citygrow.assessments.models import Answer, Assessment, Comment, ContextNote, FactorNote
+from citygrow.assessments.insights import (
+    computed_inputs,
+    questions_per_factor,
+    score_rows,
+    toolkit_questions,
+)
+from citygrow.assessments.models import (
+    Answer,
+    Assessment,
+    Comment,
+    ContextNote,
+    FactorNote,
+    PublishedScore,
+)
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Toolkit
+from citygrow.core.errors import ServiceError
+from citygrow.core.moments import stamp
 from citygrow.people import audit
 from citygrow.people.models import AuditEntry, City
 
 
-class AssessmentError(Exception):
+class AssessmentError(ServiceError):
     """A change the assessment cannot take; the message says why, for the person making it."""
 
 
@@ -42,18 +57,31 @@ def _require_draft(assessment: Assessment) -> None:
 
 @transaction.atomic
 def start_assessment(
-    *, city: City, toolkit: Toolkit, title: str, assessed_on: datetime.date, by: Any
+    *,
+    city: City,
+    toolkit: Toolkit,
+    title: str,
+    assessed_on: datetime.date,
+    by: Any,
+    at: datetime.datetime | None = None,
 ) -> Assessment:
+    """A new draft. `at` is the moment recorded (now by default; see core.moments)."""
     assessment = Assessment.objects.create(
         city=city, toolkit=toolkit, title=title, assessed_on=assessed_on, created_by=by
     )
-    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=assessment, city=city)
+    stamp(assessment, at, "created_at")
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=assessment, city=city, at=at)
     return assessment
 
 
 @transaction.atomic
 def copy_assessment(
-    *, source: Assessment, title: str, assessed_on: datetime.date, by: Any
+    *,
+    source: Assessment,
+    title: str,
+    assessed_on: datetime.date,
+    by: Any,
+    at: datetime.datetime | None = None,
 ) -> Assessment:
     """A new draft with the answers, notes, targets and context of `source`."""
     copy = Assessment.objects.create(
@@ -64,6 +92,7 @@ def copy_assessment(
         based_on=source,
         created_by=by,
     )
+    stamp(copy, at, "created_at")
     Answer.objects.bulk_create(
         Answer(
             assessment=copy,
@@ -91,12 +120,16 @@ def copy_assessment(
         )
         for c in source.context.all()
     )
+    if at is not None:
+        Answer.objects.filter(assessment=copy).update(updated_at=at)
+        FactorNote.objects.filter(assessment=copy).update(updated_at=at)
     audit.record(
         actor=by,
         action=AuditEntry.Action.CREATE,
         target=copy,
         city=copy.city,
         changes={"copied from": [None, str(source)]},
+        at=at,
     )
     return copy
 
@@ -110,6 +143,7 @@ def save_answer(
     links: Sequence[str],
     seen_version: int | None,
     by: Any,
+    at: datetime.datetime | None = None,
 ) -> Answer:
     """Store an answer. `seen_version` is the version the person's page showed (None: the page
     showed no answer). If the answer changed since, raise Conflict with the newer answer, and
@@ -134,12 +168,14 @@ def save_answer(
                     )
             except IntegrityError:
                 raise Conflict(_current(assessment, question)) from None
+            stamp(answer, at, "updated_at")
             audit.record(
                 actor=by,
                 action=AuditEntry.Action.CREATE,
                 target=answer,
                 city=assessment.city,
                 changes={"value": [None, value]},
+                at=at,
             )
             return answer
         before = existing
@@ -151,7 +187,7 @@ def save_answer(
             links=list(links),
             version=F("version") + 1,
             updated_by=by,
-            updated_at=timezone.now(),
+            updated_at=at or timezone.now(),
         )
         if not updated:
             raise Conflict(before)
@@ -165,8 +201,24 @@ def save_answer(
                 {"value": before.value, "evidence": before.evidence, "links": str(before.links)},
                 {"value": answer.value, "evidence": answer.evidence, "links": str(answer.links)},
             ),
+            at=at,
         )
         return answer
+
+
+def save_answer_from(
+    *, assessment: Assessment, question: GuideQuestion, data: Mapping[str, Any], by: Any
+) -> Answer:
+    """`save_answer` with the cleaned data of an AnswerForm (the page's and the API's)."""
+    return save_answer(
+        assessment=assessment,
+        question=question,
+        value=data["value"],
+        evidence=data["evidence"],
+        links=data["links"],
+        seen_version=data["version"],
+        by=by,
+    )
 
 
 def _current(assessment: Assessment, question: GuideQuestion) -> Answer:
@@ -232,7 +284,14 @@ def unanswered(assessment: Assessment) -> list[GuideQuestion]:
     )
 
 
-def _transition(assessment: Assessment, *, to: str, by: Any, **fields: Any) -> None:
+def _transition(
+    assessment: Assessment,
+    *,
+    to: str,
+    by: Any,
+    at: datetime.datetime | None = None,
+    **fields: Any,
+) -> None:
     previous = assessment.status
     assessment.status = to
     for name, value in fields.items():
@@ -244,16 +303,25 @@ def _transition(assessment: Assessment, *, to: str, by: Any, **fields: Any) -> N
         target=assessment,
         city=assessment.city,
         changes={"status": [previous, to]},
+        at=at,
     )
 
 
 @transaction.atomic
-def submit(*, assessment: Assessment, by: Any) -> list[GuideQuestion]:
+def submit(
+    *, assessment: Assessment, by: Any, at: datetime.datetime | None = None
+) -> list[GuideQuestion]:
     """Submit a draft for review. Returns the questions left unanswered (allowed)."""
     if assessment.status != Assessment.Status.DRAFT:
         raise AssessmentError(_("Only a draft can be submitted."))
     missing = unanswered(assessment)
-    _transition(assessment, to=Assessment.Status.SUBMITTED, by=by, submitted_at=timezone.now())
+    _transition(
+        assessment,
+        to=Assessment.Status.SUBMITTED,
+        by=by,
+        at=at,
+        submitted_at=at or timezone.now(),
+    )
     return missing
 
 
@@ -266,26 +334,33 @@ def return_to_draft(*, assessment: Assessment, by: Any) -> None:
 
 
 @transaction.atomic
-def mark_reviewed(*, assessment: Assessment, by: Any) -> None:
+def mark_reviewed(*, assessment: Assessment, by: Any, at: datetime.datetime | None = None) -> None:
     if assessment.status != Assessment.Status.SUBMITTED:
         raise AssessmentError(_("Only a submitted assessment can be marked reviewed."))
     _transition(
         assessment,
         to=Assessment.Status.REVIEWED,
         by=by,
-        reviewed_at=timezone.now(),
+        at=at,
+        reviewed_at=at or timezone.now(),
         reviewed_by=by,
     )
 
 
 @transaction.atomic
-def publish(*, assessment: Assessment, by: Any) -> None:
+def publish(*, assessment: Assessment, by: Any, at: datetime.datetime | None = None) -> None:
     """Publish a reviewed assessment: from now on it is public and frozen, so its key factor
     scores are stored with it (insights reads them instead of scoring it again)."""
     if assessment.status != Assessment.Status.REVIEWED:
         raise AssessmentError(_("Only a reviewed assessment can be published."))
-    _transition(assessment, to=Assessment.Status.PUBLISHED, by=by, published_at=timezone.now())
-    store_published_scores([assessment])
+    _transition(
+        assessment,
+        to=Assessment.Status.PUBLISHED,
+        by=by,
+        at=at,
+        published_at=at or timezone.now(),
+    )
+    store_published_scores(assessments=[assessment])
 
 
 @transaction.atomic
@@ -299,3 +374,23 @@ def add_comment(*, assessment: Assessment, key_factor: KeyFactor, text: str, by:
     )
     audit.record(actor=by, action=AuditEntry.Action.CREATE, target=comment, city=assessment.city)
     return comment
+
+
+@transaction.atomic
+def store_published_scores(*, assessments: Iterable[Assessment]) -> int:
+    """Store the key factor scores of published assessments (replacing any stored before).
+
+    Called in the transaction that publishes them (`publish`, generate_data, seed):
+    from then on they are frozen, so the scores stay true. Returns the rows written.
+    """
+    by_toolkit: dict[int, list[int]] = defaultdict(list)
+    for assessment in assessments:
+        by_toolkit[assessment.toolkit_id].append(assessment.pk)
+    rows = []
+    for toolkit_id, ids in by_toolkit.items():
+        by_factor = questions_per_factor(toolkit_questions(toolkit_id))
+        rows += score_rows(computed_inputs(ids, by_factor))
+    ids = [pk for group in by_toolkit.values() for pk in group]
+    PublishedScore.objects.filter(assessment__in=ids).delete()
+    PublishedScore.objects.bulk_create((PublishedScore(**row) for row in rows), batch_size=1000)
+    return len(rows)

@@ -245,16 +245,9 @@ def answer_save(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse
     conflict = None
     saved = False
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            answer = services.save_answer(
-                assessment=assessment,
-                question=question,
-                value=data["value"],
-                evidence=data["evidence"],
-                links=data["links"],
-                seen_version=data["version"],
-                by=request.user,
+            answer = services.save_answer_from(
+                assessment=assessment, question=question, data=form.cleaned_data, by=request.user
             )
         except services.Conflict as error:
             conflict = error.current

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from citygrow.catalogue.toolkit_file import prune
+from citygrow.people.rules import roles_of
+from citygrow.people.visibility import visible
 
 
 class Theme(models.Model):
@@ -42,7 +44,7 @@ class Theme(models.Model):
         theme has no content yet.
         """
         published = [e for e in editions if e.status == Toolkit.Status.PUBLISHED]
-        return (published or editions or [None])[0]
+        return next(iter(published or editions), None)
 
     @property
     def current(self) -> "Toolkit | None":
@@ -71,15 +73,13 @@ class ToolkitQuerySet(models.QuerySet["Toolkit"]):
     def visible_to(self, user: object) -> "ToolkitQuerySet":
         """The editions this user may read: published and withdrawn ones for everybody; drafts
         for staff, coordinators, and the facilitators of the draft's theme."""
-        from citygrow.people.rules import roles_of
-
-        roles = roles_of(user)
-        if roles.staff or roles.coordinator:
-            return self
-        public = ~Q(status=Toolkit.Status.DRAFT)
-        if roles.facilitating:
-            return self.filter(public | Q(theme__in=roles.facilitating))
-        return self.filter(public)
+        return visible(
+            self,
+            roles_of(user).draft_scope(),
+            public=~Q(status=Toolkit.Status.DRAFT),
+            city=None,
+            theme="theme",
+        )
 
 
 class Toolkit(models.Model):
@@ -137,12 +137,7 @@ class Toolkit(models.Model):
 
     def is_visible_to(self, user: object) -> bool:
         """See ToolkitQuerySet.visible_to."""
-        from citygrow.people.rules import roles_of
-
-        roles = roles_of(user)
-        return (
-            self.is_public or roles.staff or roles.coordinator or roles.facilitates(self.theme_id)
-        )
+        return self.is_public or roles_of(user).draft_scope().contains(None, self.theme_id)
 
     def as_data(self) -> dict[str, Any]:
         """This edition in the toolkit file's shape (docs/toolkit-format.md), for export.

@@ -5,11 +5,16 @@ the facilitators of its theme; to anyone else it does not exist (404). Staff loa
 toolkits.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
+
+if TYPE_CHECKING:
+    from citygrow.catalogue.models import Toolkit
 
 
 @rules.predicate
-def toolkit_is_visible(user: object, toolkit: object) -> bool:
+def toolkit_is_visible(user: object, toolkit: "Toolkit | None") -> bool:
     return toolkit is None or toolkit.is_visible_to(user)
 
 

@@ -26,7 +26,6 @@ from citygrow.catalogue.toolkit_file import (
 )
 from citygrow.people.models import City
 from citygrow.practices.models import Practice
-from citygrow.practices.services import refresh_search_index
 
 
 class Outcome(enum.Enum):
@@ -161,7 +160,7 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
         ]
     GuideQuestion.objects.bulk_create(questions)
     Practice.objects.bulk_create(practices)
-    refresh_search_index(practice_ids=[practice.pk for practice in practices])
+    Practice.objects.filter(pk__in=[practice.pk for practice in practices]).refresh_search_index()
     ContextFactor.objects.bulk_create(
         ContextFactor(
             toolkit=toolkit, position=i, category=factor.category, examples=factor.examples
@@ -177,7 +176,7 @@ def refresh_fingerprint(toolkit: Toolkit) -> None:
 
     Loading the file it came from then counts as different content, not as "unchanged".
     """
-    refresh_search_index(practice_ids=toolkit.practices.values_list("pk", flat=True))
+    toolkit.practices.all().refresh_search_index()
     fresh = Toolkit.objects.with_content().get(pk=toolkit.pk)
     try:
         toolkit.content_hash = ToolkitDocument.model_validate(fresh.as_data()).fingerprint()

@@ -159,7 +159,11 @@ def parse_toolkit(
     problems = list(_walk(root, "", lines))
     if problems:
         raise ToolkitFileError(source, problems)
-    data = yaml.safe_load(text)
+    try:
+        # Composing checks the syntax; constructing can still refuse a tag (e.g. "!!value").
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ToolkitFileError(source, [_yaml_problem(error)]) from None
     if not isinstance(data, dict):
         raise ToolkitFileError(
             source, [Problem("", "a toolkit file is a mapping of keys (format, theme, ...)", 1)]

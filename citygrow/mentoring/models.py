@@ -242,6 +242,12 @@ class SchemeCity(models.Model):
         return f"{self.city}: {self.get_role_display()}"
 
 
+class PairingQuerySet(models.QuerySet["Pairing"]):
+    def involving(self, city: "City | int") -> "PairingQuerySet":
+        """The pairings `city` is in, as mentor or implementing city."""
+        return self.filter(Q(mentor_city=city) | Q(implementing_city=city))
+
+
 class Pairing(models.Model):
     """A mentor city paired with an implementing city in a mentoring scheme.
 
@@ -273,6 +279,8 @@ class Pairing(models.Model):
         editable=False,
     )
 
+    objects = PairingQuerySet.as_manager()
+
     class Meta:
         db_table = "people_pairing"
         ordering = ["theme__code", "implementing_city__name"]
@@ -294,6 +302,12 @@ class Pairing(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.theme_id = self.scheme.theme_id
         super().save(*args, **kwargs)
+
+
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def involving(self, city: "City | int") -> "VisitQuerySet":
+        """The visits of the pairings `city` is in, as mentor or implementing city."""
+        return self.filter(Q(pairing__mentor_city=city) | Q(pairing__implementing_city=city))
 
 
 class Visit(models.Model):
@@ -319,6 +333,8 @@ class Visit(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)
     """Raised on every change, so calendar programs take the newer version."""
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_on", "pk"]
@@ -353,6 +369,22 @@ class Visit(models.Model):
         if self.kind == self.Kind.STUDY:
             return self.pairing.implementing_city
         return self.pairing.mentor_city
+
+    def existing_report(self) -> "VisitReport | None":
+        """The visit's report; None when none has been written (no query when `report` was
+        selected with the visit)."""
+        try:
+            return self.report
+        except VisitReport.DoesNotExist:
+            return None
+
+    def report_to_write(self) -> "VisitReport":
+        """What `mentoring.write_report` is asked about: the report, or a draft of it not yet
+        saved (the rule reads the theme through it and treats it as a draft).
+
+        The unsaved draft then stands for `report` on this visit object: read
+        `existing_report()` before, to know whether one is stored."""
+        return self.existing_report() or VisitReport(visit=self)
 
     # For the private-item rule (people.access): a visit's report belongs to the implementing
     # city and the scheme's theme.

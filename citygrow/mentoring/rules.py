@@ -19,6 +19,9 @@ import rules
 
 from citygrow.people.rules import is_coordinator, may_see_private, roles_of
 
+MANAGE = "mentoring.manage_programme"
+"""Setting up programmes, their events and schemes, and deciding the pairings: coordinators."""
+
 
 @rules.predicate
 def facilitates_visit(user: Any, visit: Any) -> bool:
@@ -53,7 +56,7 @@ def sees_city_work(user: Any, city: Any) -> bool:
 
 
 rules.add_perm("mentoring.view_programme", rules.always_allow)
-rules.add_perm("mentoring.manage_programme", is_coordinator)
+rules.add_perm(MANAGE, is_coordinator)
 rules.add_perm("mentoring.view_visit", rules.always_allow)
 rules.add_perm("mentoring.view_participants", may_see_private | is_officer_of_mentor_city)
 rules.add_perm("mentoring.plan_visit", is_coordinator | facilitates_visit)

@@ -1,8 +1,12 @@
-"""What changes mentoring data: scheme membership, pairings, visits, visit reports, work logs.
+"""What changes mentoring data: programmes, their events and schemes, scheme membership,
+pairings, visits, visit reports, work logs and a partner city's rates.
 
-Views and the API call these functions; each checks its input, raises `MentoringError` with a
-message for the person (never a server error), writes in one transaction and records the change
-in the audit trail. Permissions are checked by the callers (mentoring.rules).
+Views and the API call these functions (never a model's save); each is keyword-only, checks its
+input, raises `ServiceError` with a message for the person (never a server error), writes in one
+transaction and records the change in the audit trail. Permissions are checked by the callers
+(mentoring.rules). A programme, an event and a scheme come as a valid form of the pages
+(mentoring.forms), which both the pages and the API validate with, so that they refuse and
+store the same things.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -23,12 +28,15 @@ from django.utils.translation import gettext as _
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor, Toolkit
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import pairing as solver
+from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
 from citygrow.mentoring.models import (
     Finding,
     Pairing,
     Programme,
     ProgrammeCity,
+    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
@@ -36,19 +44,89 @@ from citygrow.mentoring.models import (
     WorkLog,
 )
 from citygrow.people import audit
-from citygrow.people.models import AuditEntry, City, Role, User
+from citygrow.people.models import AuditEntry, City, Organisation, Role, User
+
+# Programmes, events and schemes ------------------------------------------------------------
 
 
-class MentoringError(Exception):
-    """A request the data does not allow; `message` says why, for the person who made it.
+def programme_values(programme: Programme) -> dict[str, Any]:
+    """The programme's values as the audit trail compares them: its fields, and its expert
+    organisations by name. Take them before a form is validated on the programme (validating
+    changes the instance)."""
+    values = audit.field_values(programme)
+    values["organisations"] = ", ".join(
+        sorted(programme.organisations.values_list("name", flat=True))
+    )
+    return values
 
-    `field` names the form field it is about, when there is one.
-    """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+@transaction.atomic
+def save_programme(
+    *, form: ProgrammeForm, by: User, before: dict[str, Any] | None = None
+) -> Programme:
+    """Save a valid programme form, with its audit record. `before`: `programme_values` of the
+    programme being changed; None for a new programme."""
+    programme: Programme = form.save()
+    if before is None:
+        audit.record(actor=by, action=AuditEntry.Action.CREATE, target=programme)
+    elif changes := audit.changes_between(before, programme_values(programme)):
+        audit.record(actor=by, action=AuditEntry.Action.CHANGE, target=programme, changes=changes)
+    return programme
+
+
+@transaction.atomic
+def save_event(*, form: EventForm, programme: Programme, by: User) -> ProgrammeEvent:
+    """Add a valid event form's meeting to `programme`, with its audit record."""
+    form.instance.programme = programme
+    event: ProgrammeEvent = form.save()
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, target=event)
+    return event
+
+
+def scheme_values(scheme: Scheme) -> dict[str, Any]:
+    """The scheme's values as the audit trail compares them. Take them before a form is
+    validated on the scheme."""
+    return audit.field_values(scheme)
+
+
+def save_scheme(*, form: SchemeForm, by: User, before: dict[str, Any] | None = None) -> Scheme:
+    """Save a valid scheme form and give its facilitating organisation the theme, with the
+    audit records, in one transaction. `before`: `scheme_values` of the scheme being changed;
+    None for a new scheme.
+
+    Refused (about no one field) when another coordinator made a scheme on the theme
+    meanwhile."""
+    try:
+        with transaction.atomic():
+            scheme: Scheme = form.save()
+            if before is None:
+                audit.record(actor=by, action=AuditEntry.Action.CREATE, target=scheme)
+            elif changes := audit.changes_between(before, scheme_values(scheme)):
+                audit.record(
+                    actor=by, action=AuditEntry.Action.CHANGE, target=scheme, changes=changes
+                )
+            if scheme.facilitator is not None:
+                _give_theme(scheme.facilitator, scheme, by)
+    except IntegrityError:
+        raise ServiceError(
+            _("This programme already has a scheme on this theme."), NON_FIELD_ERRORS
+        ) from None
+    return scheme
+
+
+def _give_theme(organisation: Organisation, scheme: Scheme, by: User) -> None:
+    """List the scheme's theme among those the organisation facilitates: that is what gives its
+    members the facilitator's access to the theme (people.access)."""
+    themes = sorted(organisation.themes.values_list("code", flat=True))
+    if scheme.theme.code in themes:
+        return
+    organisation.themes.add(scheme.theme)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=organisation,
+        changes={"themes": [", ".join(themes), ", ".join(sorted([*themes, scheme.theme.code]))]},
+    )
 
 
 # Scheme membership -------------------------------------------------------------------------
@@ -69,10 +147,10 @@ def add_member(*, scheme: Scheme, city: City, role: str, by: Any) -> SchemeCity:
     """Put `city` into `scheme` as a mentor or implementing city; it becomes a partner of the
     programme if it was not one."""
     if role not in SchemeCity.Role.values:
-        raise MentoringError(_("Choose the city's role: mentor or implementing city."), "role")
+        raise ServiceError(_("Choose the city's role: mentor or implementing city."), "role")
     existing = SchemeCity.objects.filter(scheme=scheme, city=city).first()
     if existing is not None:
-        raise MentoringError(
+        raise ServiceError(
             _("%(city)s is already in this scheme as %(role)s.")
             % {"city": city, "role": existing.get_role_display().lower()},
             "city",
@@ -86,11 +164,8 @@ def add_member(*, scheme: Scheme, city: City, role: str, by: Any) -> SchemeCity:
 @transaction.atomic
 def remove_member(*, member: SchemeCity, by: Any) -> None:
     """Take a city out of a scheme; refused while it is in one of the scheme's pairings."""
-    paired = Pairing.objects.filter(scheme=member.scheme_id).filter(
-        Q(mentor_city=member.city_id) | Q(implementing_city=member.city_id)
-    )
-    if paired.exists():
-        raise MentoringError(
+    if Pairing.objects.filter(scheme=member.scheme_id).involving(member.city_id).exists():
+        raise ServiceError(
             _("%(city)s is in a pairing of this scheme. Remove the pairing first.")
             % {"city": member.city}
         )
@@ -138,7 +213,7 @@ def propose(scheme: Scheme) -> SchemeProposal:
     members = list(scheme.members.select_related("city__country"))
     cities = {member.city_id: member.city for member in members}
     paired = tuple(
-        scheme.pairings.select_related("mentor_city", "implementing_city").order_by("pk")
+        scheme.pairings.select_related("mentor_city", "implementing_city", "theme").order_by("pk")
     )
     toolkit = toolkit_of(scheme)
     if toolkit is None:
@@ -190,15 +265,15 @@ def _check_pair(
     implementing_id: int,
 ) -> None:
     if mentor_id == implementing_id:
-        raise MentoringError(_("A city cannot be paired with itself."))
+        raise ServiceError(_("A city cannot be paired with itself."))
     for city_id, role in ((mentor_id, "mentor"), (implementing_id, "implementing")):
         if city_id not in roles:
-            raise MentoringError(
+            raise ServiceError(
                 _("%(city)s is not a city of this scheme; add it to the scheme first.")
                 % {"city": cities.get(city_id) or _("City %(id)s") % {"id": city_id}}
             )
         if roles[city_id] != role:
-            raise MentoringError(
+            raise ServiceError(
                 _("%(city)s is not a %(role)s city in this scheme.")
                 % {
                     "city": cities[city_id],
@@ -207,12 +282,12 @@ def _check_pair(
             )
     mentor, implementing = cities[mentor_id], cities[implementing_id]
     if scheme.forbid_same_country and mentor.country_id == implementing.country_id:
-        raise MentoringError(
+        raise ServiceError(
             _("%(mentor)s and %(city)s are in the same country, which this scheme rules out.")
             % {"mentor": mentor, "city": implementing}
         )
     if scheme.require_shared_language and not (mentor.language_codes & implementing.language_codes):
-        raise MentoringError(
+        raise ServiceError(
             _(
                 "%(mentor)s and %(city)s share no working language, which this scheme requires. "
                 "Record the cities' working languages if they do."
@@ -241,7 +316,7 @@ def make_pairings(*, scheme: Scheme, pairs: Sequence[tuple[int, int]], by: Any) 
     for mentor_id, implementing_id in pairs:
         _check_pair(scheme, roles, cities, mentor_id, implementing_id)
         if implementing_id in has_mentor:
-            raise MentoringError(
+            raise ServiceError(
                 _("%(city)s already has a mentor in this scheme: %(mentor)s.")
                 % {
                     "city": cities[implementing_id],
@@ -250,7 +325,7 @@ def make_pairings(*, scheme: Scheme, pairs: Sequence[tuple[int, int]], by: Any) 
             )
         load[mentor_id] += 1
         if load[mentor_id] > scheme.capacity:
-            raise MentoringError(
+            raise ServiceError(
                 _(
                     "%(mentor)s would mentor %(count)s implementing cities; this scheme allows "
                     "%(capacity)s per mentor."
@@ -277,7 +352,7 @@ def make_pairings(*, scheme: Scheme, pairs: Sequence[tuple[int, int]], by: Any) 
 def remove_pairing(*, pairing: Pairing, by: Any) -> None:
     """Undo a pairing; refused once it has visits (they would be lost)."""
     if pairing.visits.exists():
-        raise MentoringError(
+        raise ServiceError(
             _("This pairing has visits. Delete its visits first if the pairing was a mistake.")
         )
     audit.record(
@@ -339,13 +414,13 @@ def save_visit(
     participants who are already on another visit on any of the same days.
     """
     if kind not in Visit.Kind.values:
-        raise MentoringError(_("Choose a study visit or a mentoring visit."), "kind")
+        raise ServiceError(_("Choose a study visit or a mentoring visit."), "kind")
     if ends_on < starts_on:
-        raise MentoringError(_("The last day cannot be before the first day."), "ends_on")
+        raise ServiceError(_("The last day cannot be before the first day."), "ends_on")
     allowed = set(eligible_participants(pairing).values_list("pk", flat=True))
     for person in participants:
         if person.pk not in allowed:
-            raise MentoringError(
+            raise ServiceError(
                 _(
                     "%(person)s cannot take part: participants are officers of the two cities, "
                     "the scheme's facilitators and coordinators."
@@ -366,7 +441,7 @@ def save_visit(
     wanted = {person.pk for person in participants}
     for clash in clashes:
         people = [p for p in clash.participants.all() if p.pk in wanted]
-        raise MentoringError(
+        raise ServiceError(
             _("%(people)s %(verb)s already on the %(visit)s (%(days)s).")
             % {
                 "people": ", ".join(p.get_full_name() or p.username for p in people),
@@ -417,25 +492,25 @@ def save_report(
         visit=visit, defaults={"author": by if getattr(by, "is_authenticated", False) else None}
     )
     if report.is_published:
-        raise MentoringError(_("This report is published and can no longer be changed."))
+        raise ServiceError(_("This report is published and can no longer be changed."))
     toolkit = toolkit_of(visit.pairing.scheme)
     known = set(
         KeyFactor.objects.filter(toolkit=toolkit).values_list("pk", flat=True) if toolkit else []
     )
     for number, finding in enumerate(findings, start=1):
         if finding.kind not in Finding.Kind.values:
-            raise MentoringError(
+            raise ServiceError(
                 _("Finding %(number)s: choose strength, barrier, challenge or recommended action.")
                 % {"number": number},
                 "findings",
             )
         if not finding.text.strip():
-            raise MentoringError(
+            raise ServiceError(
                 _("Finding %(number)s has no text.") % {"number": number}, "findings"
             )
         unknown = set(finding.key_factors) - known
         if unknown:
-            raise MentoringError(
+            raise ServiceError(
                 _("Finding %(number)s names a key factor that is not in the scheme's toolkit.")
                 % {"number": number},
                 "findings",
@@ -460,9 +535,9 @@ def save_report(
 @transaction.atomic
 def publish_report(*, report: VisitReport, by: Any) -> None:
     if report.is_published:
-        raise MentoringError(_("This report is already published."))
+        raise ServiceError(_("This report is already published."))
     if not report.findings.exists():
-        raise MentoringError(_("Record at least one finding before publishing the report."))
+        raise ServiceError(_("Record at least one finding before publishing the report."))
     report.status = VisitReport.Status.PUBLISHED
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_at", "updated_at"])
@@ -491,13 +566,13 @@ def log_work(
 ) -> WorkLog:
     """Record days an officer of `city` spent on `programme`."""
     if activity not in WorkLog.Activity.values:
-        raise MentoringError(_("Choose an activity."), "activity")
+        raise ServiceError(_("Choose an activity."), "activity")
     if days is None or not days.is_finite() or days <= 0:
-        raise MentoringError(_("Days must be more than 0, e.g. 0.5 for half a day."), "days")
+        raise ServiceError(_("Days must be more than 0, e.g. 0.5 for half a day."), "days")
     if days > 366:
-        raise MentoringError(_("One entry cannot have more than 366 days."), "days")
+        raise ServiceError(_("One entry cannot have more than 366 days."), "days")
     if not ProgrammeCity.objects.filter(programme=programme, city=city).exists():
-        raise MentoringError(
+        raise ServiceError(
             _("%(city)s is not a partner city of %(programme)s.")
             % {"city": city, "programme": programme}
         )
@@ -512,9 +587,32 @@ def log_work(
             note=note,
         )
     except IntegrityError:  # pragma: no cover - the checks above keep to the constraints
-        raise MentoringError(_("These days could not be recorded.")) from None
+        raise ServiceError(_("These days could not be recorded.")) from None
     audit.record(actor=by, action=AuditEntry.Action.CREATE, target=entry, city=city)
     return entry
+
+
+@transaction.atomic
+def save_rates(
+    *, partner: ProgrammeCity, day_rate: Decimal | None, co_financing: Decimal | None, by: User
+) -> dict[str, list[Any]]:
+    """Set a partner city's staff day rate and co-financing (None: not set), with an audit
+    record of what changed; the changes, empty when there were none (nothing is written)."""
+    fields = ["day_rate", "co_financing"]
+    before = audit.field_values(partner, fields)
+    partner.day_rate = day_rate
+    partner.co_financing = co_financing
+    changes = audit.changes_between(before, audit.field_values(partner, fields))
+    if changes:
+        partner.save(update_fields=fields)
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.CHANGE,
+            target=partner,
+            city=partner.city,
+            changes=changes,
+        )
+    return changes
 
 
 def workload_of(programme: Programme, city: City) -> tuple[Any, list[WorkLog]]:

@@ -2,20 +2,17 @@
 the pairing recommender.
 
 Programmes and schemes are public (mentoring.rules); coordinators (`mentoring.manage_programme`)
-set them up, decide the scheme's cities and pairings. Every write of several rows is in one
-transaction; refusals of the services (`MentoringError`) are shown as messages.
+set them up, decide the scheme's cities and pairings. Every write goes through
+`citygrow.mentoring.services`; its refusals (`ServiceError`) are shown as messages, or next to
+the form field they are about.
 """
 
 import copy
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,35 +21,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core.decorators import permission_required
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
-from citygrow.mentoring.forms import EventForm, MemberForm, ProgrammeForm, ProposalForm, SchemeForm
+from citygrow.mentoring.forms import (
+    EventForm,
+    MemberForm,
+    ProgrammeForm,
+    ProposalForm,
+    SchemeForm,
+)
 from citygrow.mentoring.models import (
     Pairing,
     Programme,
     ProgrammeCity,
-    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
 )
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry, Organisation
-
-MANAGE = "mentoring.manage_programme"
-
-
-def coordinators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous visitors to log in; refuse (403) anybody who does not run programmes."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm(MANAGE):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from citygrow.mentoring.rules import MANAGE
 
 
 def _get_scheme(slug: str, code: str) -> Scheme:
@@ -60,6 +47,15 @@ def _get_scheme(slug: str, code: str) -> Scheme:
         Scheme.objects.select_related("programme", "theme", "facilitator", "toolkit__theme"),
         programme__slug=slug,
         theme__code=code,
+    )
+
+
+def _by_role(members: Iterable[SchemeCity]) -> tuple[list[SchemeCity], list[SchemeCity]]:
+    """A scheme's cities: its mentor cities, and its implementing cities."""
+    members = list(members)
+    return (
+        [m for m in members if m.role == SchemeCity.Role.MENTOR],
+        [m for m in members if m.role == SchemeCity.Role.IMPLEMENTING],
     )
 
 
@@ -105,10 +101,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     schemes = list(programme.schemes.all())
     roles: dict[int, list[tuple[Scheme, SchemeCity]]] = defaultdict(list)
     for scheme in schemes:
-        scheme.mentors = [m for m in scheme.members.all() if m.role == SchemeCity.Role.MENTOR]
-        scheme.implementing = [
-            m for m in scheme.members.all() if m.role == SchemeCity.Role.IMPLEMENTING
-        ]
+        scheme.mentors, scheme.implementing = _by_role(scheme.members.all())
         for member in scheme.members.all():
             roles[member.city_id].append((scheme, member))
     partners = [
@@ -128,87 +121,56 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = save_programme(form, by=request.user)
+        programme = services.save_programme(form=form, by=request.user)
         messages.success(request, _("Programme created."))
         return redirect(programme)
     return render(request, "mentoring/programme_form.html", {"form": form, "programme": None})
 
 
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    before = programme_values(programme)
+    before = services.programme_values(programme)
     # The form changes its instance as it validates; the page keeps showing the stored name.
     form = ProgrammeForm(request.POST or None, instance=copy.copy(programme))
     if request.method == "POST" and form.is_valid():
-        programme = save_programme(form, by=request.user, before=before)
+        programme = services.save_programme(form=form, by=request.user, before=before)
         messages.success(request, _("Programme saved."))
         return redirect(programme)
     return render(request, "mentoring/programme_form.html", {"form": form, "programme": programme})
 
 
-def save_programme(
-    form: ProgrammeForm, *, by: Any, before: dict[str, Any] | None = None
-) -> Programme:
-    """Save a valid programme form with its audit record, in one transaction (the pages and
-    the API). `before`: `programme_values` of the programme being changed, taken before the
-    form was validated; None for a new programme."""
-    with transaction.atomic():
-        programme = form.save()
-        if before is None:
-            audit.record(actor=by, action=AuditEntry.Action.CREATE, target=programme)
-        elif changes := audit.changes_between(before, programme_values(programme)):
-            audit.record(
-                actor=by, action=AuditEntry.Action.CHANGE, target=programme, changes=changes
-            )
-    return programme
-
-
-def programme_values(programme: Programme) -> dict[str, Any]:
-    values = audit.field_values(programme)
-    values["organisations"] = ", ".join(
-        sorted(programme.organisations.values_list("name", flat=True))
-    )
-    return values
-
-
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        save_event(form, programme=programme, by=request.user)
+        services.save_event(form=form, programme=programme, by=request.user)
         messages.success(request, _("Event added."))
         return redirect(f"{programme.get_absolute_url()}#events")
     return render(request, "mentoring/event_form.html", {"form": form, "programme": programme})
-
-
-def save_event(form: EventForm, *, programme: Programme, by: Any) -> ProgrammeEvent:
-    """Add a valid event form's event to `programme`, with its audit record (pages and API)."""
-    form.instance.programme = programme
-    with transaction.atomic():
-        event = form.save()
-        audit.record(actor=by, action=AuditEntry.Action.CREATE, target=event)
-    return event
 
 
 # Schemes ------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def scheme_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = SchemeForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        scheme = save_scheme(form, by=request.user, action=AuditEntry.Action.CREATE, before={})
-        if scheme is not None:
+        try:
+            scheme = services.save_scheme(form=form, by=request.user)
+        except ServiceError as error:
+            error.show_on(form)
+        else:
             messages.success(request, _("Scheme created. Now add its cities."))
             return redirect(scheme)
     return render(
@@ -219,57 +181,23 @@ def scheme_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def scheme_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scheme = _get_scheme(slug, code)
-    before = audit.field_values(scheme)
+    before = services.scheme_values(scheme)
     form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_scheme(form, by=request.user, action=AuditEntry.Action.CHANGE, before=before)
-        is not None
-    ):
-        messages.success(request, _("Scheme saved."))
-        return redirect(scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_scheme(form=form, by=request.user, before=before)
+        except ServiceError as error:
+            error.show_on(form)
+        else:
+            messages.success(request, _("Scheme saved."))
+            return redirect(scheme)
     return render(
         request,
         "mentoring/scheme_form.html",
         {"form": form, "programme": scheme.programme, "scheme": scheme},
-    )
-
-
-def save_scheme(form: SchemeForm, *, by: Any, action: str, before: dict[str, Any]) -> Scheme | None:
-    """Save the scheme and give its facilitating organisation the theme, in one transaction
-    (the pages and the API). `before`: `audit.field_values` of the scheme being changed.
-
-    None (with a form error) when another coordinator made a scheme on the theme meanwhile."""
-    try:
-        with transaction.atomic():
-            scheme = form.save()
-            changes = audit.changes_between(before, audit.field_values(scheme)) if before else {}
-            if action == AuditEntry.Action.CREATE or changes:
-                audit.record(actor=by, action=action, target=scheme, changes=changes)
-            if scheme.facilitator is not None:
-                _give_theme(scheme.facilitator, scheme, by)
-    except IntegrityError:
-        form.add_error(None, _("This programme already has a scheme on this theme."))
-        return None
-    return scheme
-
-
-def _give_theme(organisation: Organisation, scheme: Scheme, by: Any) -> None:
-    """List the scheme's theme among those the organisation facilitates: that is what gives its
-    members the facilitator's access to the theme (people.access)."""
-    themes = sorted(organisation.themes.values_list("code", flat=True))
-    if scheme.theme.code in themes:
-        return
-    organisation.themes.add(scheme.theme)
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
-        target=organisation,
-        changes={"themes": [", ".join(themes), ", ".join(sorted([*themes, scheme.theme.code]))]},
     )
 
 
@@ -291,6 +219,7 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         pairing.plan_shown = plan if user.has_perm("plans.view_plan", plan) else None
         pairing.can_start_plan = plan is None and user.has_perm("plans.add_plan", pairing)
     can_manage = user.has_perm(MANAGE)
+    mentors, implementing = _by_role(members)
     return render(
         request,
         "mentoring/scheme_detail.html",
@@ -298,8 +227,8 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "scheme": scheme,
             "programme": scheme.programme,
             "toolkit": services.toolkit_of(scheme),
-            "mentors": [m for m in members if m.role == SchemeCity.Role.MENTOR],
-            "implementing": [m for m in members if m.role == SchemeCity.Role.IMPLEMENTING],
+            "mentors": mentors,
+            "implementing": implementing,
             "pairings": pairings,
             "can_manage": can_manage,
             "member_form": MemberForm() if can_manage else None,
@@ -308,7 +237,7 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 @require_POST
-@coordinators_only
+@permission_required(MANAGE)
 def member_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scheme = _get_scheme(slug, code)
     form = MemberForm(request.POST)
@@ -319,7 +248,7 @@ def member_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     city, role = form.cleaned_data["city"], form.cleaned_data["role"]
     try:
         member = services.add_member(scheme=scheme, city=city, role=role, by=request.user)
-    except services.MentoringError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -331,13 +260,13 @@ def member_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 @require_POST
-@coordinators_only
+@permission_required(MANAGE)
 def member_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
     scheme = _get_scheme(slug, code)
     member = get_object_or_404(SchemeCity.objects.select_related("city"), pk=pk, scheme=scheme)
     try:
         services.remove_member(member=member, by=request.user)
-    except services.MentoringError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -347,7 +276,7 @@ def member_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpRe
 
 
 @require_POST
-@coordinators_only
+@permission_required(MANAGE)
 def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_object_or_404(
         Pairing.objects.select_related(
@@ -358,7 +287,7 @@ def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = pairing.scheme
     try:
         services.remove_pairing(pairing=pairing, by=request.user)
-    except services.MentoringError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -373,7 +302,7 @@ def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@coordinators_only
+@permission_required(MANAGE)
 def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The recommender's proposal for the scheme's implementing cities without a mentor.
 
@@ -411,7 +340,7 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 return redirect(scheme)
             try:
                 made = services.make_pairings(scheme=scheme, pairs=chosen, by=request.user)
-            except services.MentoringError as error:
+            except ServiceError as error:
                 messages.error(request, error.message)
                 status = 400
             else:

@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.calendar import CalendarEvent, calendar_bytes
 from citygrow.mentoring.models import (
@@ -34,13 +36,13 @@ from citygrow.mentoring.models import (
     Pairing,
     ProgrammeEvent,
     Visit,
+    VisitQuerySet,
     VisitReport,
 )
 from citygrow.mentoring.visit_forms import (
     FindingFormSet,
     ReportForm,
     VisitForm,
-    add_service_error,
     key_factor_choices,
     person_label,
     with_roles,
@@ -55,32 +57,15 @@ _VISIT_RELATED = (
 )
 
 
-def _visits() -> QuerySet[Visit]:
+def _visits() -> VisitQuerySet:
     return Visit.objects.select_related(*_VISIT_RELATED)
 
 
-def _report_of(visit: Visit) -> VisitReport | None:
-    try:
-        return visit.report
-    except VisitReport.DoesNotExist:
-        return None
-
-
-def _writable(visit: Visit, report: VisitReport | None) -> VisitReport:
-    """What `mentoring.write_report` is asked about: the report, or a draft not yet saved
-    (the rule reads the theme through it and treats it as a draft).
-
-    Read `visit.report` (`_report_of`) before: the unsaved draft takes its place on `visit`."""
-    return report if report is not None else VisitReport(visit=visit)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> HttpResponse | None:
-    """A redirect to log in for an anonymous visitor; 403 without `perm` on `obj`."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _require(request: HttpRequest, perm: str, obj: Any) -> None:
+    """403 without `perm` on `obj` (the views ask after sending anonymous visitors to log
+    in)."""
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-    return None
 
 
 # Planning ----------------------------------------------------------------------------------
@@ -113,8 +98,8 @@ def _save_visit(
                 by=request.user,
                 visit=visit,
             )
-        except services.MentoringError as error:
-            add_service_error(form, error)
+        except ServiceError as error:
+            error.show_on(form)
         else:
             messages.success(request, _("Visit planned.") if visit is None else _("Visit changed."))
             return redirect(saved)
@@ -122,18 +107,16 @@ def _save_visit(
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan a study or a mentoring visit of a pairing (`?kind=` preselects the kind)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     pairing = get_object_or_404(
         Pairing.objects.select_related(
             "scheme__programme", "scheme__theme", "mentor_city", "implementing_city"
         ),
         pk=pk,
     )
-    if denied := _require(request, "mentoring.plan_visit", pairing):
-        return denied
+    _require(request, "mentoring.plan_visit", pairing)
     if request.method == "POST":
         return _save_visit(request, pairing, VisitForm(request.POST, pairing=pairing), None)
     kind = request.GET.get("kind")
@@ -144,12 +127,10 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     visit = get_object_or_404(_visits(), pk=pk)
-    if denied := _require(request, "mentoring.plan_visit", visit):
-        return denied
+    _require(request, "mentoring.plan_visit", visit)
     pairing = visit.pairing
     if request.method == "POST":
         return _save_visit(request, pairing, VisitForm(request.POST, pairing=pairing), visit)
@@ -198,7 +179,7 @@ def _group_findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(_visits().select_related("report"), pk=pk)
     user = request.user
-    stored = report = _report_of(visit)
+    report = visit.existing_report()
     if report is not None and not user.has_perm("mentoring.view_report", report):
         report = None  # an unpublished report is not shown to those outside the team
     groups: list[dict[str, Any]] = []
@@ -214,7 +195,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.has_perm("mentoring.view_participants", visit):
         people = visit.participants.order_by("first_name", "last_name", "username")
         participants = [person_label(person) for person in with_roles(people)]
-    writable = _writable(visit, stored)
+    writable = visit.report_to_write()
     return render(
         request,
         "mentoring/visit_detail.html",
@@ -254,14 +235,12 @@ def _findings_initial(report: VisitReport | None) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write or change the report of a visit, while it is a draft."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     visit = get_object_or_404(_visits().select_related("report"), pk=pk)
-    report = _report_of(visit)
-    if denied := _require(request, "mentoring.write_report", _writable(visit, report)):
-        return denied
+    report = visit.existing_report()
+    _require(request, "mentoring.write_report", visit.report_to_write())
     toolkit = services.toolkit_of(visit.pairing.scheme)
     key_factors = list(toolkit.key_factors.order_by("position")) if toolkit else []
     choices = key_factor_choices(key_factors)
@@ -285,8 +264,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     findings=findings,
                     by=request.user,
                 )
-            except services.MentoringError as error:
-                add_service_error(form, error)
+            except ServiceError as error:
+                error.show_on(form)
             else:
                 messages.success(request, _("Report saved. It stays a draft until published."))
                 return redirect(visit)
@@ -317,17 +296,16 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("mentoring:visit", args=[pk]))
     visit = get_object_or_404(_visits().select_related("report"), pk=pk)
-    report = _report_of(visit)
+    report = visit.existing_report()
     # Asked about the visit, whatever the report's status, so that publishing twice gets the
     # service's message rather than a refusal.
-    if denied := _require(request, "mentoring.publish_report", visit):
-        return denied
+    _require(request, "mentoring.publish_report", visit)
     if report is None:
         messages.error(request, _("Write the report before publishing it."))
         return redirect(visit)
     try:
         services.publish_report(report=report, by=request.user)
-    except services.MentoringError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Report published. It is now public and final."))
@@ -392,7 +370,7 @@ def city_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A calendar feed of a city: the visits of its pairings (as mentor or implementing city)
     and the meetings of the programmes it is a partner of."""
     city = get_object_or_404(City, slug=slug)
-    visits = _visits().filter(Q(pairing__mentor_city=city) | Q(pairing__implementing_city=city))
+    visits = _visits().involving(city)
     events = (
         ProgrammeEvent.objects.filter(programme__partners__city=city)
         .select_related("programme")

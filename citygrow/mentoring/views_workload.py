@@ -13,9 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,33 +22,39 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from citygrow.core.decorators import sends_anonymous_to_login
+from citygrow.core.errors import LoginRequired, ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring import workload as calc
 from citygrow.mentoring.models import Programme, ProgrammeCity, WorkLog
+from citygrow.mentoring.rules import MANAGE
 from citygrow.mentoring.workload_forms import LogWorkForm, RatesForm
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
+    """For an anonymous visitor, the log-in page (`LoginRequired`, turned into it by
+    `sends_anonymous_to_login`); 403 for a person without `perm` (on `obj`)."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
 def _partner_for_user(
     request: HttpRequest, slug: str, city: str, perm: str = "mentoring.view_workload"
-) -> ProgrammeCity | HttpResponse:
+) -> ProgrammeCity:
     """The programme's partner city, in one query (404 when the programme or city is unknown
-    or the city is not a partner); a log-in redirect for an anonymous visitor; 403 for a person
+    or the city is not a partner); the log-in page for an anonymous visitor; 403 for a person
     who may not see the city's workload or do `perm`."""
     partner = get_object_or_404(
         ProgrammeCity.objects.select_related("programme", "city"),
         programme__slug=slug,
         city__slug=city,
     )
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("mentoring.view_workload", partner.city):
-        raise PermissionDenied
-    if not request.user.has_perm(perm, partner.city):
-        raise PermissionDenied
+    _require(request, "mentoring.view_workload", partner.city)
+    _require(request, perm, partner.city)
     return partner
 
 
@@ -110,27 +114,25 @@ def _report_page(
 
 
 @require_safe
+@sends_anonymous_to_login
 def workload(request: HttpRequest, slug: str, city: str) -> HttpResponse:
     """A city's days logged against the plan, its staff cost and co-financing, its entries."""
     partner = _partner_for_user(request, slug, city)
-    if isinstance(partner, HttpResponse):
-        return partner
     return _report_page(request, partner)
 
 
 @require_POST
+@sends_anonymous_to_login
 def log_work(request: HttpRequest, slug: str, city: str) -> HttpResponse:
     partner = _partner_for_user(request, slug, city, "mentoring.log_work")
-    if isinstance(partner, HttpResponse):
-        return partner
     form = LogWorkForm(request.POST, prefix="log")
     if form.is_valid():
         try:
             services.log_work(
                 programme=partner.programme, city=partner.city, by=request.user, **form.cleaned_data
             )
-        except services.MentoringError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ServiceError as error:
+            error.show_on(form)
         else:
             messages.success(
                 request,
@@ -147,50 +149,27 @@ def log_work(request: HttpRequest, slug: str, city: str) -> HttpResponse:
 
 
 @require_POST
+@sends_anonymous_to_login
 def workload_rates(request: HttpRequest, slug: str, city: str) -> HttpResponse:
     """Set the city's day rate and co-financing (recorded in the audit trail)."""
     partner = _partner_for_user(request, slug, city, "mentoring.set_rates")
-    if isinstance(partner, HttpResponse):
-        return partner
     form = RatesForm(request.POST, prefix="rates")
     if not form.is_valid():
         return _report_page(request, partner, rates_form=form, status=400)
-    changes = save_rates(partner, form, by=request.user)
+    changes = services.save_rates(partner=partner, by=request.user, **form.cleaned_data)
     messages.success(
         request, _("Day rate and co-financing saved.") if changes else _("Nothing changed.")
     )
     return redirect("mentoring:workload", slug=slug, city=city)
 
 
-def save_rates(partner: ProgrammeCity, form: RatesForm, *, by: Any) -> dict[str, list[Any]]:
-    """Store a valid rates form's day rate and co-financing with an audit record of what
-    changed, in one transaction (the page and the API); the changes, empty when none."""
-    fields = ["day_rate", "co_financing"]
-    with transaction.atomic():
-        before = audit.field_values(partner, fields)
-        partner.day_rate = form.cleaned_data["day_rate"]
-        partner.co_financing = form.cleaned_data["co_financing"]
-        changes = audit.changes_between(before, audit.field_values(partner, fields))
-        if changes:
-            partner.save(update_fields=fields)
-            audit.record(
-                actor=by,
-                action=AuditEntry.Action.CHANGE,
-                target=partner,
-                city=partner.city,
-                changes=changes,
-            )
-    return changes
-
-
 @require_safe
+@sends_anonymous_to_login
 def workload_export(request: HttpRequest, slug: str, city: str, fmt: str) -> HttpResponse:
     """The report as CSV or XLSX: the summary and every entry."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     partner = _partner_for_user(request, slug, city)
-    if isinstance(partner, HttpResponse):
-        return partner
     programme = partner.programme
     result, entries = services.workload_of(programme, partner.city)
     report = calc.Report(
@@ -221,14 +200,12 @@ def workload_export(request: HttpRequest, slug: str, city: str, fmt: str) -> Htt
 
 
 @require_safe
+@sends_anonymous_to_login
 def workload_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Every partner city's days, cost and co-financing, for the coordinators: three queries
     whatever the number of cities and entries."""
     programme = get_object_or_404(Programme, slug=slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("mentoring.manage_programme"):
-        raise PermissionDenied
+    _require(request, MANAGE)
     partners = list(programme.partners.select_related("city"))
     logged: dict[int, list[calc.Entry]] = defaultdict(list)
     sums = (

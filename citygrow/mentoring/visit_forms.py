@@ -13,14 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from citygrow.catalogue.models import KeyFactor
 from citygrow.mentoring.models import Finding, Pairing, Visit
-from citygrow.mentoring.services import MentoringError, eligible_participants
+from citygrow.mentoring.services import eligible_participants
 from citygrow.people.models import Role, User
-
-
-def add_service_error(form: forms.Form, error: MentoringError) -> None:
-    """Show a service's refusal next to the field it is about, else above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def person_label(person: User) -> str:

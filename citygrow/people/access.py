@@ -7,9 +7,33 @@ and a theme. It is private to:
 - the facilitators of that theme (members of an organisation that facilitates it),
 - coordinators.
 Published items are public. No Django here: `people.rules` loads a person's `Roles` and asks.
+
+The rule is written once, as a `Scope` (which unpublished items a person may see, as data).
+`Scope.contains` is the rule as a predicate, for one item; `people.visibility` turns the same
+`Scope` into a database filter, for lists (`Assessment.objects.visible_to(user)`).
 """
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The unpublished items a person may see: all of them, or those of some cities (any theme),
+    those on some themes (any city) and those of some (city, theme) pairs."""
+
+    everything: bool = False
+    cities: frozenset[int] = field(default_factory=frozenset)
+    themes: frozenset[int] = field(default_factory=frozenset)
+    city_themes: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+    def contains(self, city_id: int | None, theme_id: int | None) -> bool:
+        """Whether an unpublished item of `city_id` on `theme_id` is in the scope (an item of
+        no city, or of no theme, is reached only through what it has)."""
+        if self.everything or (city_id is not None and city_id in self.cities):
+            return True
+        if theme_id is None:
+            return False
+        return theme_id in self.themes or (city_id, theme_id) in self.city_themes
 
 
 @dataclass(frozen=True)
@@ -42,16 +66,29 @@ class Roles:
     def facilitates(self, theme_id: int) -> bool:
         return theme_id in self.facilitating
 
+    def private_scope(self) -> Scope:
+        """The unpublished items of cities the person may see: everything for coordinators;
+        their cities' items; their mentees' items on the pairing's theme; their themes' items."""
+        return Scope(
+            everything=self.coordinator,
+            cities=self.officer_of,
+            themes=self.facilitating,
+            city_themes=frozenset(
+                (implementing, theme) for _mentor, implementing, theme in self.mentoring
+            ),
+        )
+
+    def draft_scope(self) -> Scope:
+        """The draft benchmarks (toolkit editions, which belong to a theme and no city) the
+        person may see: all for staff and coordinators; their themes' for facilitators."""
+        return Scope(everything=self.staff or self.coordinator, themes=self.facilitating)
+
     def may_see_private(self, city_id: int, theme_id: int | None) -> bool:
         """Whether the person may see an unpublished item of `city_id` on `theme_id`.
 
         An item with no theme (theme_id None) is seen by the city's officers and coordinators.
         """
-        if self.coordinator or self.is_officer_of(city_id):
-            return True
-        if theme_id is None:
-            return False
-        return self.mentors(city_id, theme_id) or self.facilitates(theme_id)
+        return self.private_scope().contains(city_id, theme_id)
 
     def may_edit(self, city_id: int) -> bool:
         """Whether the person may change a city's own items (its officers may)."""

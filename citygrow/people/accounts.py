@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -20,6 +19,7 @@ from citygrow.people.models import FailedLogin, User
 from citygrow.people.services import (
     InvitationError,
     accept_invitation,
+    accept_invitation_with_new_account,
     create_token,
     find_invitation,
     personal_data,
@@ -140,9 +140,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                user = form.save()
-                accept_invitation(token=token, user=user)
+            user = form.save(commit=False)
+            accept_invitation_with_new_account(token=token, account=user)
         except InvitationError as error:
             return render(
                 request, "people/invitation_invalid.html", {"reason": str(error)}, status=410

@@ -16,8 +16,6 @@ from citygrow.people.models import (
     Role,
     User,
 )
-from citygrow.practices.models import Practice
-from citygrow.practices.services import refresh_search_index
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -61,10 +59,6 @@ class CountryResource(resources.ModelResource):
 
 
 class CityResource(resources.ModelResource):
-    def after_import(self, dataset: object, result: object, **kwargs: object) -> None:
-        super().after_import(dataset, result, **kwargs)
-        refresh_search_index()
-
     country = fields.Field(
         attribute="country", column_name="country", widget=ForeignKeyWidget(Country, "code")
     )
@@ -90,13 +84,6 @@ class CountryAdmin(ImportExportModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
-    def save_model(self, request: HttpRequest, obj: Country, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # Practices are found by their country's name.
-        refresh_search_index(
-            practice_ids=Practice.objects.filter(city__country=obj).values_list("pk", flat=True)
-        )
-
 
 @admin.register(City)
 class CityAdmin(ImportExportModelAdmin):
@@ -106,11 +93,6 @@ class CityAdmin(ImportExportModelAdmin):
     list_select_related = ["country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request: HttpRequest, obj: City, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # Practices are found by their city's name.
-        refresh_search_index(practice_ids=obj.practices.values_list("pk", flat=True))
 
 
 @admin.register(User)

@@ -1,9 +1,11 @@
 """Recording the audit trail (people.models.AuditEntry)."""
 
+import datetime
 from typing import Any
 
 from django.db import models
 
+from citygrow.core.moments import stamp
 from citygrow.people.models import AuditEntry, City
 
 
@@ -32,10 +34,12 @@ def record(
     target: models.Model,
     city: City | None = None,
     changes: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditEntry:
-    """Record that `actor` did `action` (an AuditEntry.Action) to `target`."""
+    """Record that `actor` did `action` (an AuditEntry.Action) to `target` (at `at`: now by
+    default)."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         about=person_of(target),
         actor=actor,
         actor_name=actor_name(actor),
@@ -46,6 +50,8 @@ def record(
         city=city,
         changes=changes or {},
     )
+    stamp(entry, at, "at")
+    return entry
 
 
 #: Never written to the audit trail; a change shows as "(secret)".

@@ -1,14 +1,9 @@
 """Coordinators' pages: invitations, people and their personal data, the audit trail."""
 
 import json
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -19,27 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citygrow.people.forms import AuditFilterForm, EraseForm, InvitationForm, MentionForm
+from citygrow.core.decorators import permission_required
+from citygrow.people.forms import AuditFilterForm, EraseForm, InvitationForm
 from citygrow.people.models import AuditEntry, Invitation, User
 from citygrow.people.services import erase_person, invite, personal_data
-from citygrow.practices.services import practices_naming, remove_from_practices
-
-
-def permission_required(perm: str) -> Callable[..., Any]:
-    """Send anonymous visitors to log in; refuse (403) people without `perm`."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,21 +136,3 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/audit.html", {"form": form, "page": page, "query": query.urlencode()}
     )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("people.erase_person")
-def mentions(request: HttpRequest) -> HttpResponse:
-    """Find a person named in the good practices (e.g. a contact), and remove the mentions."""
-    form = MentionForm(request.POST or request.GET or None)
-    found = []
-    if form.is_bound and form.is_valid():
-        text = form.cleaned_data["text"]
-        if request.method == "POST":
-            count = remove_from_practices(text=text, by=request.user)
-            messages.success(
-                request, _("Removed from %(count)d good practice(s).") % {"count": count}
-            )
-            return redirect(f"{reverse('people:mentions')}?{urlencode({'text': text})}")
-        found = list(practices_naming(text)[:200])
-    return render(request, "people/mentions.html", {"form": form, "found": found})

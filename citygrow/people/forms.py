@@ -7,7 +7,6 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from citygrow.mentoring.models import Pairing
 from citygrow.people.models import (
     ApiToken,
     City,
@@ -88,7 +87,8 @@ class InvitationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pairing"].queryset = Pairing.objects.select_related(
+        pairing = self.fields["pairing"]
+        pairing.queryset = pairing.queryset.select_related(  # type: ignore[attr-defined]
             "mentor_city", "implementing_city", "theme"
         )
 
@@ -144,15 +144,6 @@ class EraseForm(forms.Form):
         if value != self.username:
             raise forms.ValidationError(_("That is not the user name of this person."))
         return value
-
-
-class MentionForm(forms.Form):
-    text = forms.CharField(
-        label=_("Name or e-mail address"),
-        min_length=3,
-        max_length=200,
-        help_text=_("Finds every good practice that mentions it, in its text or links."),
-    )
 
 
 class AuditFilterForm(forms.Form):

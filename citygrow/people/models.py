@@ -105,7 +105,7 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("people:city", args=[self.slug])
+        return reverse("front:city", args=[self.slug])
 
     @property
     def language_codes(self) -> frozenset[str]:

@@ -22,7 +22,10 @@ def roles_of(user: Any) -> Roles:
         return cached
     from citygrow.people.models import Role
 
-    officer_of, mentoring, facilitating, coordinator = set(), set(), set(), False
+    officer_of: set[int] = set()
+    mentoring: set[tuple[int, int, int]] = set()
+    facilitating: set[int] = set()
+    coordinator = False
     roles = user.roles.select_related("pairing", "organisation").prefetch_related(
         "organisation__themes"
     )

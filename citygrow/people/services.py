@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import yaml
 from django.conf import settings
@@ -25,7 +25,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from citygrow.mentoring.models import Pairing
 from citygrow.people import audit
 from citygrow.people.models import (
     ApiToken,
@@ -38,6 +37,9 @@ from citygrow.people.models import (
     User,
 )
 from citygrow.people.rules import forget_roles
+
+if TYPE_CHECKING:  # a role may be about a pairing; people imports no app above it at run time
+    from citygrow.mentoring.models import Pairing
 
 
 class CitiesFileError(Exception):
@@ -225,6 +227,14 @@ def accept_invitation(*, token: str, user: User) -> Role:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return role
+
+
+@transaction.atomic
+def accept_invitation_with_new_account(*, token: str, account: User) -> Role:
+    """Save the account a person made on accepting an invitation (`account`, not saved yet)
+    and give it the invitation's role: both or, if the invitation cannot be used, neither."""
+    account.save()
+    return accept_invitation(token=token, user=account)
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ from citygrow.people import accounts, coordination, views
 app_name = "people"
 urlpatterns = [
     path("cities/", views.city_list, name="city_list"),
-    path("cities/<slug:slug>/", views.city_detail, name="city"),
     # Accounts
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -47,5 +46,4 @@ urlpatterns = [
     path("coordination/people/<int:pk>/", coordination.person, name="person"),
     path("coordination/people/<int:pk>/data.json", coordination.person_data, name="person_data"),
     path("coordination/audit/", coordination.audit_trail, name="audit"),
-    path("coordination/mentions/", coordination.mentions, name="mentions"),
 ]

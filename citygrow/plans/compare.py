@@ -36,11 +36,10 @@ from typing import Any
 PLAN_FIELDS = ("title", "summary")
 #: An objective's fields kept in a snapshot (besides id and actions).
 OBJECTIVE_FIELDS = ("title", "description", "source", "key_factors")
-#: An action's content fields kept in a snapshot (besides id and children). Its status and
-#: progress are follow-up, not content: they change without making a new version.
-ACTION_FIELDS = (
-    "title",
-    "description",
+#: What an action is: its title and description...
+ACTION_HEAD = ("title", "description")
+#: ...and how it is planned: who leads it, with whom, when, with what money, measured how.
+ACTION_PLANNING = (
     "lead",
     "partners",
     "starts_on",
@@ -51,8 +50,14 @@ ACTION_FIELDS = (
     "baseline",
     "target",
     "risks",
-    "weight",
 )
+#: An action's content fields, kept in a snapshot (besides id and children): what forms, the
+#: API, the documents and the import list (in this order, with `ACTION_FOLLOW_UP`). Its weight
+#: comes last.
+ACTION_FIELDS = (*ACTION_HEAD, *ACTION_PLANNING, "weight")
+#: Its status and progress are follow-up, not content: they change without making a new
+#: version.
+ACTION_FOLLOW_UP = ("status", "progress")
 
 Snapshot = Mapping[str, Any]
 

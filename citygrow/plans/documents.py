@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from citygrow.plans import services
-from citygrow.plans.models import Action, ActionPlan, Endorsement
+from citygrow.plans import transfer
+from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
+from citygrow.plans.models import Action, ActionPlan, Endorsement, progress_of
 
 
 class _Numberable(Protocol):
@@ -162,7 +165,7 @@ def load_document(plan_id: int) -> PlanDocument:
 def _document(
     plan: ActionPlan, objectives: list[Any], actions: list[Action], endorsements: list[Endorsement]
 ) -> PlanDocument:
-    rollup = services.progress_of(actions)
+    rollup = progress_of(actions)
     by_objective: dict[int, list[DocAction]] = defaultdict(list)
     has_children = {a.parent_id for a in actions if a.parent_id}
     for action, ref, level in numbered([o.pk for o in objectives], actions):
@@ -170,18 +173,7 @@ def _document(
             DocAction(
                 ref=ref,
                 level=level,
-                title=action.title,
-                description=action.description,
-                lead=action.lead,
-                partners=action.partners,
-                starts_on=action.starts_on,
-                ends_on=action.ends_on,
-                budget=action.budget,
-                funding=action.funding,
-                indicator=action.indicator,
-                baseline=action.baseline,
-                target=action.target,
-                risks=action.risks,
+                **{name: getattr(action, name) for name in (*ACTION_HEAD, *ACTION_PLANNING)},
                 status=action.status.name if action.status else "",
                 progress=rollup.progress(action.pk),
                 rolled_up=action.pk in has_children,
@@ -463,3 +455,22 @@ def overall_sentence(doc: PlanDocument) -> str:
 
 def made_with(doc: PlanDocument) -> str:
     return _("Made with CityGrow on %(date)s.") % {"date": long_date(doc.made_on)}
+
+
+# Files to download --------------------------------------------------------------------------
+
+
+def filename(plan: ActionPlan) -> str:
+    """The files' name: the city and the plan's title ("athens-athens-welcomes")."""
+    return slugify(f"{plan.pairing.implementing_city.name} {plan.title}")[:80] or "action-plan"
+
+
+def export_response(plan: ActionPlan, fmt: str) -> HttpResponse:
+    """The plan's actions as a CSV or XLSX file to download (pages and API)."""
+    rows = transfer.export_rows(plan)
+    if fmt == "csv":
+        response = HttpResponse(transfer.csv_bytes(rows), content_type=transfer.CSV_TYPE)
+    else:
+        response = HttpResponse(transfer.xlsx_bytes(rows), content_type=transfer.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(plan)}-actions.{fmt}"'
+    return response

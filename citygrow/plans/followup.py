@@ -3,9 +3,8 @@ plan's timeline, its schedule (Gantt chart and table), overdue and soon-due acti
 e-mail reminders, and the change measured by a later assessment.
 
 Progress is not content: reporting it never marks the plan's content changed (so it never makes
-a new draft version). Like plans.services, the write functions check their input, raise
-`PlanError` with a message for the person, write in one transaction and record the audit trail;
-permissions are checked by the callers (plans.rules).
+a new draft version). This module reads and checks; the writes (reporting progress, linking the
+later assessment) are in plans.services.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -29,23 +27,22 @@ from django.utils.translation import gettext as _
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
-from citygrow.people import audit
+from citygrow.core.errors import ServiceError
 from citygrow.people.models import AuditEntry, Role
-from citygrow.plans import gantt
+from citygrow.plans import gantt, models
 from citygrow.plans.models import (
     Action,
     ActionPlan,
-    ActionStatus,
     Attachment,
     Endorsement,
     Objective,
     PlanVersion,
     ProgressUpdate,
+    progress_of,
 )
-from citygrow.plans.services import PlanError, progress_of
 
 #: An action ending within this many days (and not closed) is "soon due".
-SOON_DAYS = 30
+SOON_DAYS = models.SOON_DAYS
 
 
 def today() -> datetime.date:
@@ -54,24 +51,6 @@ def today() -> datetime.date:
 
 
 # Overdue and soon-due actions -----------------------------------------------------------------
-
-
-def is_closed(action: Action) -> bool:
-    return action.status is not None and action.status.is_closed
-
-
-def is_overdue(action: Action, on: datetime.date) -> bool:
-    """The end date has passed and the action is not closed (completed, cancelled)."""
-    return action.ends_on is not None and action.ends_on < on and not is_closed(action)
-
-
-def is_soon_due(action: Action, on: datetime.date) -> bool:
-    """Not closed, and ends today or within SOON_DAYS days."""
-    return (
-        action.ends_on is not None
-        and on <= action.ends_on <= on + datetime.timedelta(days=SOON_DAYS)
-        and not is_closed(action)
-    )
 
 
 @dataclass(frozen=True)
@@ -88,9 +67,9 @@ def due_actions(actions: Iterable[Action], on: datetime.date) -> tuple[list[Due]
     """(overdue, soon due) among `actions` (statuses selected), each by end date."""
     overdue, soon = [], []
     for action in actions:
-        if is_overdue(action, on):
+        if action.is_overdue(on):
             overdue.append(Due(action, True, (on - action.ends_on).days))  # type: ignore[operator]
-        elif is_soon_due(action, on):
+        elif action.is_soon_due(on):
             soon.append(Due(action, False, (action.ends_on - on).days))  # type: ignore[operator]
     key = lambda due: (due.action.ends_on, due.action.pk)  # noqa: E731
     return sorted(overdue, key=key), sorted(soon, key=key)
@@ -181,7 +160,7 @@ def schedule(plan: ActionPlan, on: datetime.date | None = None) -> Schedule:
             end=action.ends_on,
             progress=progress.progress(action.pk),
             status=str(action.status) if action.status else "",
-            overdue=is_overdue(action, on),
+            overdue=action.is_overdue(on),
         )
         for action in actions
     ]
@@ -250,19 +229,19 @@ def kind_of(upload: UploadedFile) -> str | None:
 
 
 def check_attachment(upload: UploadedFile) -> str:
-    """The kind of an attachment (see `kind_of`); PlanError for one too large or of a kind not
+    """The kind of an attachment (see `kind_of`); ServiceError for one too large or of a kind not
     accepted."""
     name = os.path.basename(upload.name or "")
     limit = settings.CITYGROW_MAX_UPLOAD
     if upload.size is not None and upload.size > limit:
-        raise PlanError(
+        raise ServiceError(
             _("%(name)s is too large: the limit is %(limit)s MB.")
             % {"name": name, "limit": f"{limit / 1024 / 1024:g}"},
             "attachments",
         )
     kind = kind_of(upload)
     if kind is None:
-        raise PlanError(
+        raise ServiceError(
             _(
                 "%(name)s is not a PDF, a Word (.docx) file or a PNG or JPEG image; "
                 "attach only those."
@@ -273,73 +252,14 @@ def check_attachment(upload: UploadedFile) -> str:
     return kind
 
 
-@transaction.atomic
-def report_progress(
-    *,
-    action: Action,
-    reported_on: datetime.date,
-    text: str,
-    by: Any,
-    status: ActionStatus | None = None,
-    progress: int | None = None,
-    attachments: Sequence[UploadedFile] = (),
-) -> ProgressUpdate:
-    """Record a dated progress update on `action`, with its attachments, and set the action's
-    status and progress to the new ones when given.
+def attachment_name(upload: UploadedFile, kind: str) -> str:
+    """The name an attachment is shown by: the uploaded file's, else "attachment.<kind>"."""
+    return os.path.basename(upload.name or "")[:200] or f"attachment.{kind}"
 
-    A new status with a default progress (e.g. "Completed", 100) and no progress given clears
-    the action's own progress, so that the roll-up takes the status's default (an action marked
-    completed counts as 100 %, whatever it had before). A new status without a default keeps
-    the action's progress. An action with sub-actions takes its progress from them, so none
-    is reported on it. The plan's content is not changed (no new draft version).
-    """
-    text = text.strip()
-    if not text:
-        raise PlanError(_("Say what happened."), "text")
-    if reported_on > today():
-        raise PlanError(_("The date of an update cannot be in the future."), "reported_on")
-    if progress is not None and not 0 <= progress <= 100:
-        raise PlanError(_("Progress is a percentage, from 0 to 100."), "progress")
-    if progress is not None and action.children.exists():
-        raise PlanError(
-            _("This action's progress is rolled up from its sub-actions; report it on them."),
-            "progress",
-        )
-    kinds = [check_attachment(upload) for upload in attachments]
-    update = ProgressUpdate.objects.create(
-        action=action,
-        reported_on=reported_on,
-        text=text,
-        status=status,
-        progress=progress,
-        author=by if getattr(by, "is_authenticated", False) else None,
-    )
-    for upload, kind in zip(attachments, kinds, strict=True):
-        name = os.path.basename(upload.name or "")[:200] or f"attachment.{kind}"
-        attachment = Attachment(update=update, name=name)
-        upload.seek(0)
-        attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
-        attachment.save()
-    fields = []
-    if status is not None:
-        action.status = status
-        fields.append("status")
-        if progress is None and status.default_progress is not None:
-            action.progress = None
-            fields.append("progress")
-    if progress is not None:
-        action.progress = progress
-        fields.append("progress")
-    if fields:
-        action.save(update_fields=sorted(set(fields)))
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.CREATE,
-        target=update,
-        city=action.plan.pairing.implementing_city,
-        changes={name: [None, str(getattr(action, name))] for name in sorted(set(fields))},
-    )
-    return update
+
+def stored_name(kind: str) -> str:
+    """A new, unguessable name to store an attachment of `kind` under."""
+    return f"{uuid.uuid4().hex}.{kind}"
 
 
 def content_type(attachment: Attachment) -> str:
@@ -472,40 +392,29 @@ def follow_up_choices(plan: ActionPlan) -> list[Assessment]:
     )
 
 
-@transaction.atomic
-def link_follow_up(*, plan: ActionPlan, assessment: Assessment, by: Any) -> ActionPlan:
-    """Measure the plan's change with `assessment` (see `follow_up_choices`)."""
+def check_follow_up(plan: ActionPlan, assessment: Assessment) -> None:
+    """Refuse (ServiceError) an assessment the plan's change cannot be measured with (see
+    `follow_up_choices`)."""
     start = plan.assessment
     if assessment.city_id != start.city_id:
-        raise PlanError(
+        raise ServiceError(
             _("Choose an assessment of %(city)s, the plan's city.") % {"city": start.city},
             "assessment",
         )
     if assessment.toolkit_id != start.toolkit_id:
-        raise PlanError(
+        raise ServiceError(
             _("Choose an assessment on the toolkit the plan started from (%(toolkit)s).")
             % {"toolkit": start.toolkit},
             "assessment",
         )
     if assessment.status == Assessment.Status.DRAFT:
-        raise PlanError(_("Choose a submitted assessment, not a draft."), "assessment")
+        raise ServiceError(_("Choose a submitted assessment, not a draft."), "assessment")
     if assessment.assessed_on <= start.assessed_on:
-        raise PlanError(
+        raise ServiceError(
             _("Choose an assessment made after the plan's assessment (%(date)s).")
             % {"date": start.assessed_on.isoformat()},
             "assessment",
         )
-    before = plan.follow_up_id
-    plan.follow_up = assessment
-    plan.save(update_fields=["follow_up", "updated_at"])
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
-        target=plan,
-        city=plan.pairing.implementing_city,
-        changes={"follow_up": [before and str(before), str(assessment.pk)]},
-    )
-    return plan
 
 
 @dataclass(frozen=True)

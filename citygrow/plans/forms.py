@@ -1,9 +1,10 @@
 """Forms of the action plan pages: starting a plan, its objectives, actions and comments.
 
 They check what a person types; the writes go through `citygrow.plans.services`, whose
-`PlanError` the views turn into form errors.
+`ServiceError` the views turn into form errors.
 """
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.errors import ServiceError
 from citygrow.plans import services
+from citygrow.plans.compare import ACTION_FOLLOW_UP, ACTION_HEAD, ACTION_PLANNING
 from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
 
 
@@ -89,21 +92,10 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = [
-            "title",
-            "description",
+            *ACTION_HEAD,
             "parent",
-            "lead",
-            "partners",
-            "starts_on",
-            "ends_on",
-            "budget",
-            "funding",
-            "indicator",
-            "baseline",
-            "target",
-            "risks",
-            "status",
-            "progress",
+            *ACTION_PLANNING,
+            *ACTION_FOLLOW_UP,
             "weight",
         ]
         widgets = {
@@ -134,8 +126,8 @@ class ActionForm(forms.ModelForm):
             return data
         try:
             services.check_action(self.action_in())
-        except services.PlanError as error:
-            self.add_error(error.field, error.message)
+        except ServiceError as error:
+            error.show_on(self)
         return data
 
     def action_in(self) -> services.ActionIn:
@@ -149,22 +141,10 @@ class ActionForm(forms.ModelForm):
         )
 
 
+#: What a field the form leaves empty is for the services: "" for text, else None.
 _ACTION_DEFAULTS: dict[str, Any] = {
-    "title": "",
-    "description": "",
-    "lead": "",
-    "partners": "",
-    "starts_on": None,
-    "ends_on": None,
-    "budget": None,
-    "funding": "",
-    "indicator": "",
-    "baseline": "",
-    "target": "",
-    "risks": "",
-    "status": None,
-    "progress": None,
-    "weight": None,
+    field.name: "" if field.type == "str" else None
+    for field in dataclasses.fields(services.ActionIn)
 }
 
 

@@ -9,16 +9,65 @@ Edits after that make the working copy a new draft, compared on the plan's page 
 endorsed version. Progress updates follow the actions and do not make a new version.
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from citygrow.people.rules import roles_of
+from citygrow.people.visibility import visible
+from citygrow.plans import rollup
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+#: An action ending within this many days (and not closed) is "soon due".
+SOON_DAYS = 30
+
+
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    def visible_to(self, user: Any) -> ActionPlanQuerySet:
+        """Endorsed plans (public), and the drafts the user's roles reach (people.access: their
+        cities', their mentees' on the pairing's theme, their themes'; all for coordinators)."""
+        return visible(
+            self,
+            roles_of(user).private_scope(),
+            public=Q(endorsed_version__isnull=False),
+            city="pairing__implementing_city",
+            theme="pairing__theme",
+        )
+
+    def with_pairing(self) -> ActionPlanQuerySet:
+        """With what a plan's pages and answers show of it: its pairing (scheme, programme,
+        cities, theme), its assessment's toolkit and its endorsed version."""
+        return self.select_related(
+            "pairing__scheme__programme",
+            "pairing__scheme__theme",
+            "pairing__mentor_city",
+            "pairing__implementing_city",
+            "pairing__theme",
+            "assessment__toolkit__theme",
+            "endorsed_version",
+        )
+
+    def with_progress(self) -> ActionPlanQuerySet:
+        """With their actions (and statuses) prefetched, for `ActionPlan.overall_progress`."""
+        return self.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("status"))
+        )
+
+    def in_list_order(self) -> ActionPlanQuerySet:
+        """By implementing city, newest first."""
+        return self.order_by("pairing__implementing_city__name", "-created_at")
 
 
 class ActionPlan(models.Model):
@@ -67,6 +116,8 @@ class ActionPlan(models.Model):
         help_text=_("When the plan's content (not its progress) last changed."),
     )
 
+    objects = ActionPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("action plan")
@@ -92,6 +143,57 @@ class ActionPlan(models.Model):
     @property
     def theme_id(self) -> int:
         return self.pairing.theme_id
+
+    def overall_progress(self) -> Decimal | None:
+        """The plan's rolled-up progress (from its actions, best prefetched with statuses)."""
+        return progress_of(list(self.actions.all())).overall
+
+    def contents(self) -> tuple[list[ObjectiveBlock], rollup.Rollup]:
+        """The plan's objectives (key factors prefetched) each with its actions in tree order
+        (parent, then its sub-actions), and the roll-up. Three queries whatever the size."""
+        objectives = list(
+            self.objectives.prefetch_related("key_factors").order_by("position", "pk")
+        )
+        actions = list(self.actions.select_related("status").order_by("position", "pk"))
+        result = progress_of(actions)
+        children: dict[int | None, list[Action]] = {}
+        for action in actions:
+            children.setdefault(action.parent_id, []).append(action)
+        blocks = []
+        for objective in objectives:
+            rows: list[ActionRow] = []
+            stack = [
+                (a, 0) for a in reversed(children.get(None, [])) if a.objective_id == objective.pk
+            ]
+            while stack:
+                action, depth = stack.pop()
+                progress = result.actions[action.pk]
+                rows.append(
+                    ActionRow(
+                        action, depth, progress.progress, progress.source == rollup.Source.CHILDREN
+                    )
+                )
+                stack.extend((c, depth + 1) for c in reversed(children.get(action.pk, [])))
+            blocks.append(ObjectiveBlock(objective, rows))
+        return blocks, result
+
+
+@dataclass
+class ActionRow:
+    """An action as the plan shows it: its depth in the tree and its effective progress."""
+
+    action: Action
+    depth: int
+    progress: Decimal
+    from_children: bool
+
+
+@dataclass
+class ObjectiveBlock:
+    """An objective with its actions in tree order (see `ActionPlan.contents`)."""
+
+    objective: Objective
+    rows: list[ActionRow]
 
 
 class Objective(models.Model):
@@ -237,6 +339,44 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_closed(self) -> bool:
+        """Its status is a closed one (completed, cancelled)."""
+        return self.status is not None and self.status.is_closed
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """The end date has passed on `on` and the action is not closed."""
+        return self.ends_on is not None and self.ends_on < on and not self.is_closed
+
+    def is_soon_due(self, on: datetime.date) -> bool:
+        """Not closed, and ends on `on` or within SOON_DAYS days of it."""
+        return (
+            self.ends_on is not None
+            and on <= self.ends_on <= on + datetime.timedelta(days=SOON_DAYS)
+            and not self.is_closed
+        )
+
+
+def progress_of(actions: Sequence[Action]) -> rollup.Rollup:
+    """The rolled-up progress of a plan's actions (all of them, statuses selected)."""
+    statuses = {a.status_id: a.status for a in actions if a.status is not None}
+    return rollup.roll_up(
+        [
+            rollup.Action(
+                id=a.pk,
+                parent_id=a.parent_id,
+                progress=a.progress,
+                weight=a.weight,
+                status=str(a.status_id) if a.status_id else None,
+            )
+            for a in actions
+        ],
+        [
+            rollup.Status(key=str(key), default_progress=status.default_progress)
+            for key, status in statuses.items()
+        ],
+    )
+
 
 class PlanVersion(models.Model):
     """A frozen copy of the plan's content, submitted for endorsement. Never changed."""
@@ -261,7 +401,7 @@ class PlanVersion(models.Model):
         return _("%(plan)s, version %(number)s") % {"plan": self.plan, "number": self.number}
 
 
-def endorsement_path(endorsement: "Endorsement", filename: str) -> str:
+def endorsement_path(endorsement: Endorsement, filename: str) -> str:
     return f"plans/{endorsement.version.plan_id}/endorsements/{filename}"
 
 
@@ -333,7 +473,7 @@ class ProgressUpdate(models.Model):
         return f"{self.action}: {self.reported_on}"
 
 
-def attachment_path(attachment: "Attachment", filename: str) -> str:
+def attachment_path(attachment: Attachment, filename: str) -> str:
     return f"plans/{attachment.update.action.plan_id}/updates/{filename}"
 
 

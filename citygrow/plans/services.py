@@ -1,10 +1,17 @@
-"""What changes an action plan's content: starting it, its objectives and its actions.
+"""Every write to an action plan: starting it, its title and summary, its objectives and
+actions, comments, versions and endorsements, progress updates, the follow-up assessment, and
+the import of actions.
 
-Views and the API call these; each checks its input, raises `PlanError` with a message for the
-person (never a server error), writes in one transaction, records the change in the audit trail
-and marks the plan's content as changed (which makes the working copy a new draft once a
-version has been frozen: see plans.versions). Permissions are checked by the callers
-(plans.rules).
+Views and the API call these (never the models' save); each is keyword-only, checks its input,
+raises `ServiceError` with a message for the person (never a server error), writes in one
+transaction and records the change in the audit trail. A change of content marks the plan's
+content as changed (which makes the working copy a new draft once a version has been frozen:
+see plans.versions); progress is not content. Permissions are checked by the callers
+(plans.rules). What reads, computes and parses stays in plans.versions, plans.followup and
+plans.transfer.
+
+`at` is the moment recorded (the audit trail, when a record was made, what "not in the future"
+is checked against); by default, now. The demo (citygrow.demo.plan) passes its own dates.
 """
 
 from __future__ import annotations
@@ -15,19 +22,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.errors import ServiceError
+from citygrow.core.moments import stamp
 from citygrow.mentoring.models import Finding, Pairing
 from citygrow.mentoring.services import toolkit_of
 from citygrow.people import audit
 from citygrow.people.models import AuditEntry
-from citygrow.plans import rollup
-from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
+from citygrow.plans import followup, transfer, versions
+from citygrow.plans.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Attachment,
+    Endorsement,
+    Objective,
+    PlanComment,
+    PlanVersion,
+    ProgressUpdate,
+)
 
 #: The statuses a fresh site has (made by the plans migration 0002 and `seed`), with the
 #: progress each implies when none is reported. Coordinators edit them in the admin.
@@ -57,19 +78,43 @@ def ensure_default_statuses() -> int:
     return made
 
 
-class PlanError(Exception):
-    """A request the plan does not allow; `message` says why. `field` names the form field it
-    is about, when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+# The moment recorded --------------------------------------------------------------------------
 
 
-def _changed(plan: ActionPlan) -> None:
-    plan.content_changed_at = timezone.now()
-    plan.save(update_fields=["content_changed_at", "updated_at"])
+def _today(at: datetime.datetime | None) -> datetime.date:
+    """The local date of `at` (today by default): what "not in the future" is checked against."""
+    return timezone.localdate(at) if at is not None else followup.today()
+
+
+def _record(
+    *,
+    by: Any,
+    action: str,
+    target: models.Model,
+    plan: ActionPlan,
+    at: datetime.datetime | None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """The audit entry of a change to `plan` (its implementing city's), dated `at`."""
+    audit.record(
+        actor=by,
+        action=action,
+        target=target,
+        city=plan.pairing.implementing_city,
+        changes=changes,
+        at=at,
+    )
+
+
+def _save(plan: ActionPlan, at: datetime.datetime | None, *fields: str) -> None:
+    """Save `fields` of `plan`, with its `updated_at`."""
+    plan.save(update_fields=[*fields, "updated_at"])
+    stamp(plan, at, "updated_at")
+
+
+def _changed(plan: ActionPlan, at: datetime.datetime | None) -> None:
+    plan.content_changed_at = at or timezone.now()
+    _save(plan, at, "content_changed_at")
 
 
 # Starting a plan ----------------------------------------------------------------------------
@@ -89,26 +134,63 @@ def assessments_to_start_from(pairing: Pairing) -> list[Assessment]:
 
 
 @transaction.atomic
-def start_plan(*, pairing: Pairing, assessment: Assessment, title: str, by: Any) -> ActionPlan:
+def start_plan(
+    *,
+    pairing: Pairing,
+    assessment: Assessment,
+    title: str,
+    by: Any,
+    summary: str = "",
+    at: datetime.datetime | None = None,
+) -> ActionPlan:
     """Start the implementing city's plan in `pairing`, from `assessment`."""
     if ActionPlan.objects.filter(pairing=pairing).exists():
-        raise PlanError(_("This pairing already has an action plan."))
+        raise ServiceError(_("This pairing already has an action plan."))
     if assessment.pk not in {a.pk for a in assessments_to_start_from(pairing)}:
-        raise PlanError(
+        raise ServiceError(
             _("A plan starts from a submitted assessment of %(city)s on the scheme's toolkit.")
             % {"city": pairing.implementing_city},
             "assessment",
         )
     title = title.strip()
     if not title:
-        raise PlanError(_("Give the plan a title."), "title")
+        raise ServiceError(_("Give the plan a title."), "title")
     plan = ActionPlan.objects.create(
-        pairing=pairing, assessment=assessment, title=title, created_by=_person(by)
+        pairing=pairing,
+        assessment=assessment,
+        title=title,
+        summary=summary,
+        created_by=_person(by),
     )
-    audit.record(
-        actor=by, action=AuditEntry.Action.CREATE, target=plan, city=pairing.implementing_city
-    )
+    stamp(plan, at, "created_at", "updated_at")
+    _record(by=by, action=AuditEntry.Action.CREATE, target=plan, plan=plan, at=at)
     return plan
+
+
+@transaction.atomic
+def save_plan(
+    *, plan: ActionPlan, title: str, summary: str, by: Any, at: datetime.datetime | None = None
+) -> ActionPlan:
+    """Change the plan's title and summary (the form has checked them)."""
+    plan.title, plan.summary = title, summary
+    _save(plan, at, "title", "summary")
+    _record(by=by, action=AuditEntry.Action.CHANGE, target=plan, plan=plan, at=at)
+    _changed(plan, at)
+    return plan
+
+
+@transaction.atomic
+def add_comment(
+    *, plan: ActionPlan, text: str, by: Any, at: datetime.datetime | None = None
+) -> PlanComment:
+    """The team's comment on the plan; refused when empty."""
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Write a comment."), "text")
+    comment = PlanComment.objects.create(plan=plan, author=by, text=text)
+    stamp(comment, at, "created_at")
+    _record(by=by, action=AuditEntry.Action.CREATE, target=comment, plan=plan, at=at)
+    return comment
 
 
 def _person(by: Any) -> Any:
@@ -191,10 +273,10 @@ def _figure(value: float | None) -> str:
 def _key_factors(plan: ActionPlan, ids: Iterable[int]) -> list[KeyFactor]:
     ids = list(dict.fromkeys(ids))
     if not ids:
-        raise PlanError(_("Tie the objective to at least one key factor."), "key_factors")
+        raise ServiceError(_("Tie the objective to at least one key factor."), "key_factors")
     found = list(KeyFactor.objects.filter(pk__in=ids, toolkit=plan.assessment.toolkit_id))
     if len(found) != len(ids):
-        raise PlanError(
+        raise ServiceError(
             _("Choose key factors of the toolkit the plan's assessment is on."), "key_factors"
         )
     return found
@@ -210,13 +292,14 @@ def save_objective(
     source: str = Objective.Source.OWN,
     by: Any,
     objective: Objective | None = None,
+    at: datetime.datetime | None = None,
 ) -> Objective:
     """Add an objective to `plan`, or change `objective`."""
     title = title.strip()
     if not title:
-        raise PlanError(_("Say what the objective is."), "title")
+        raise ServiceError(_("Say what the objective is."), "title")
     if source not in Objective.Source.values:
-        raise PlanError(_("Unknown source of an objective."), "source")
+        raise ServiceError(_("Unknown source of an objective."), "source")
     chosen = _key_factors(plan, key_factors)
     creating = objective is None
     if objective is None:
@@ -224,28 +307,24 @@ def save_objective(
     objective.title, objective.description = title, description
     objective.save()
     objective.key_factors.set(chosen)
-    audit.record(
-        actor=by,
+    _record(
+        by=by,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
         target=objective,
-        city=plan.pairing.implementing_city,
+        plan=plan,
+        at=at,
     )
-    _changed(plan)
+    _changed(plan, at)
     return objective
 
 
 @transaction.atomic
-def delete_objective(*, objective: Objective, by: Any) -> None:
+def delete_objective(*, objective: Objective, by: Any, at: datetime.datetime | None = None) -> None:
     """Remove an objective with its actions (and their progress updates)."""
     plan = objective.plan
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.DELETE,
-        target=objective,
-        city=plan.pairing.implementing_city,
-    )
+    _record(by=by, action=AuditEntry.Action.DELETE, target=objective, plan=plan, at=at)
     objective.delete()
-    _changed(plan)
+    _changed(plan, at)
 
 
 # Actions ------------------------------------------------------------------------------------
@@ -273,17 +352,17 @@ class ActionIn:
 
 
 def check_action(data: ActionIn) -> None:
-    """Refuse what an action cannot be; raises PlanError naming the field."""
+    """Refuse what an action cannot be; raises ServiceError naming the field."""
     if not data.title.strip():
-        raise PlanError(_("Give the action a title."), "title")
+        raise ServiceError(_("Give the action a title."), "title")
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise PlanError(_("The end cannot be before the start."), "ends_on")
+        raise ServiceError(_("The end cannot be before the start."), "ends_on")
     if data.progress is not None and not 0 <= data.progress <= 100:
-        raise PlanError(_("Progress is a percentage, from 0 to 100."), "progress")
+        raise ServiceError(_("Progress is a percentage, from 0 to 100."), "progress")
     if data.budget is not None and data.budget < 0:
-        raise PlanError(_("The budget cannot be negative."), "budget")
+        raise ServiceError(_("The budget cannot be negative."), "budget")
     if data.weight is not None and data.weight < 0:
-        raise PlanError(_("The weight cannot be negative."), "weight")
+        raise ServiceError(_("The weight cannot be negative."), "weight")
 
 
 @transaction.atomic
@@ -295,19 +374,22 @@ def save_action(
     by: Any,
     parent: Action | None = None,
     action: Action | None = None,
+    at: datetime.datetime | None = None,
 ) -> Action:
     """Add an action under `objective` (and under `parent`, as a sub-action), or change
     `action`."""
     check_action(data)
     if objective.plan_id != plan.pk:
-        raise PlanError(_("That objective belongs to another plan."), "objective")
+        raise ServiceError(_("That objective belongs to another plan."), "objective")
     if parent is not None:
         if parent.plan_id != plan.pk or parent.objective_id != objective.pk:
-            raise PlanError(_("A sub-action belongs to an action of the same objective."), "parent")
+            raise ServiceError(
+                _("A sub-action belongs to an action of the same objective."), "parent"
+            )
         ancestor: Action | None = parent
         while ancestor is not None:
             if action is not None and ancestor.pk == action.pk:
-                raise PlanError(_("An action cannot be part of itself."), "parent")
+                raise ServiceError(_("An action cannot be part of itself."), "parent")
             ancestor = ancestor.parent
     creating = action is None
     if action is None:
@@ -316,49 +398,286 @@ def save_action(
     for name, value in vars(data).items():
         setattr(action, name, value.strip() if isinstance(value, str) else value)
     action.save()
-    audit.record(
-        actor=by,
+    _record(
+        by=by,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
         target=action,
-        city=plan.pairing.implementing_city,
+        plan=plan,
+        at=at,
     )
-    _changed(plan)
+    _changed(plan, at)
     return action
 
 
 @transaction.atomic
-def delete_action(*, action: Action, by: Any) -> None:
+def delete_action(*, action: Action, by: Any, at: datetime.datetime | None = None) -> None:
     """Remove an action with its sub-actions and their progress updates."""
     plan = action.plan
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.DELETE,
-        target=action,
-        city=plan.pairing.implementing_city,
-    )
+    _record(by=by, action=AuditEntry.Action.DELETE, target=action, plan=plan, at=at)
     action.delete()
-    _changed(plan)
+    _changed(plan, at)
 
 
-# Progress -----------------------------------------------------------------------------------
+@transaction.atomic
+def import_actions(
+    *, plan: ActionPlan, parsed: transfer.Parsed, by: Any, at: datetime.datetime | None = None
+) -> dict[str, int]:
+    """Write the rows of a checked file (plans.transfer.parse): create the new actions, update
+    the changed ones (parents before their sub-actions); rows that change nothing are not
+    written. Returns the counts of created, updated and unchanged actions."""
+    if parsed.errors:
+        raise ValueError("A file with errors is not imported.")
+    objectives = {o.pk: o for o in Objective.objects.filter(plan=plan)}
+    statuses = {s.pk: s for s in ActionStatus.objects.all()}
+    by_ref = {row.ref: row for row in parsed.rows if row.ref}
+    refs = {e.ref: e.id for e in transfer.known_for(plan).actions.values()}
+    stored = Action.objects.filter(plan=plan).in_bulk(list(refs.values()))
+    saved: dict[str, Action] = {}
+    done: set[int] = set()
 
-
-def progress_of(actions: Sequence[Action]) -> rollup.Rollup:
-    """The rolled-up progress of a plan's actions (all of them, statuses selected)."""
-    statuses = {a.status_id: a.status for a in actions if a.status_id}
-    return rollup.roll_up(
-        [
-            rollup.Action(
-                id=a.pk,
-                parent_id=a.parent_id,
-                progress=a.progress,
-                weight=a.weight,
-                status=str(a.status_id) if a.status_id else None,
+    def save(row: transfer.Row) -> Action | None:
+        if id(row) in done:
+            return saved.get(row.ref)
+        done.add(id(row))
+        parent = None
+        if row.parent_ref is not None:
+            if row.parent_ref in by_ref:
+                parent = save(by_ref[row.parent_ref])
+            else:
+                parent = stored[refs[row.parent_ref]]
+        if row.change == "unchanged":
+            assert row.existing is not None  # an unchanged row is one that exists (transfer.parse)
+            action = stored[row.existing.id]
+        else:
+            assert row.objective_id is not None  # a row without one is an error (transfer.parse)
+            values = dict(row.values)
+            values["status"] = statuses.get(values.pop("status_id"))
+            action = save_action(
+                plan=plan,
+                objective=objectives[row.objective_id],
+                data=ActionIn(**values),
+                by=by,
+                parent=parent,
+                action=stored[row.existing.id] if row.existing else None,
+                at=at,
             )
-            for a in actions
-        ],
-        [
-            rollup.Status(key=str(key), default_progress=status.default_progress)
-            for key, status in statuses.items()
-        ],
+        if row.ref:
+            saved[row.ref] = action
+        return action
+
+    for row in parsed.rows:
+        save(row)
+    return parsed.counts
+
+
+# Versions and endorsements ------------------------------------------------------------------
+
+
+@transaction.atomic
+def freeze(*, plan: ActionPlan, by: Any, at: datetime.datetime | None = None) -> PlanVersion:
+    """Submit the working copy for endorsement: a new version numbered after the last one.
+    Refused when the plan has no objective, or has not changed since the last version."""
+    ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one freeze at a time
+    content = versions.snapshot(plan)
+    if not content["objectives"]:
+        raise ServiceError(_("Add at least one objective before submitting the plan."))
+    last = versions.latest_version(plan)
+    if last is not None and last.snapshot == content:
+        raise ServiceError(
+            _(
+                "Nothing has changed since version %(number)s was submitted; there is no new "
+                "version to submit."
+            )
+            % {"number": last.number}
+        )
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=(last.number if last else 0) + 1,
+        snapshot=content,
+        frozen_by=_person(by),
     )
+    stamp(version, at, "frozen_at")
+    _record(by=by, action=AuditEntry.Action.CREATE, target=version, plan=plan, at=at)
+    return version
+
+
+@transaction.atomic
+def record_endorsement(
+    *,
+    version: PlanVersion,
+    level: str,
+    endorsed_by: str,
+    role: str,
+    endorsed_on: datetime.date,
+    document: Any,
+    by: Any,
+    at: datetime.datetime | None = None,
+) -> Endorsement:
+    """Record the administrative or political endorsement of `version` with its signed
+    document. Refused (ServiceError, with the field): a level endorsed already, a version that is
+    not the latest one, a date in the future, a missing name or role, a document that is not a
+    PDF or a Word file, or is too large. With both levels, the version becomes the plan's
+    endorsed version, in the same transaction."""
+    plan = ActionPlan.objects.select_for_update().get(pk=version.plan_id)
+    if level not in Endorsement.Level.values:
+        raise ServiceError(_("Choose the level: administrative or political."), "level")
+    last = versions.latest_version(plan)
+    if last is None or last.pk != version.pk:
+        raise ServiceError(
+            _(
+                "Version %(number)s is not the latest one: endorse version %(latest)s, the one "
+                "submitted last."
+            )
+            % {"number": version.number, "latest": last.number if last else "?"}
+        )
+    earlier = Endorsement.objects.filter(version=version, level=level).first()
+    if earlier is not None:
+        raise ServiceError(
+            _(
+                "Version %(number)s is already endorsed at the %(level)s level by %(by)s on "
+                "%(date)s."
+            )
+            % {
+                "number": version.number,
+                "level": earlier.get_level_display().lower(),
+                "by": earlier.endorsed_by,
+                "date": formats.date_format(earlier.endorsed_on, "DATE_FORMAT"),
+            },
+            "level",
+        )
+    endorsed_by, role = endorsed_by.strip(), role.strip()
+    if not endorsed_by:
+        raise ServiceError(_("Say who endorsed the plan."), "endorsed_by")
+    if not role:
+        raise ServiceError(_("Say in what role they endorsed it."), "role")
+    if endorsed_on is None:
+        raise ServiceError(_("Give the date of the endorsement."), "endorsed_on")
+    if endorsed_on > _today(at):
+        raise ServiceError(_("The date of the endorsement cannot be in the future."), "endorsed_on")
+    if document is None:
+        raise ServiceError(_("Attach the signed document."), "document")
+    extension = versions.document_kind(document, versions.upload_size(document))
+    endorsement = Endorsement(
+        version=version,
+        level=level,
+        endorsed_by=endorsed_by[:200],
+        role=role[:200],
+        endorsed_on=endorsed_on,
+        recorded_by=_person(by),
+    )
+    endorsement.document.save(
+        f"version-{version.number}-{level}{extension}", File(document), save=False
+    )
+    try:
+        with transaction.atomic():
+            endorsement.save()
+    except IntegrityError:
+        endorsement.document.delete(save=False)
+        raise ServiceError(
+            _("Version %(number)s was endorsed at this level meanwhile.")
+            % {"number": version.number},
+            "level",
+        ) from None
+    stamp(endorsement, at, "recorded_at")
+    _record(by=by, action=AuditEntry.Action.CREATE, target=endorsement, plan=plan, at=at)
+    levels = set(Endorsement.objects.filter(version=version).values_list("level", flat=True))
+    if levels == set(Endorsement.Level.values):
+        plan.endorsed_version = version
+        _save(plan, at, "endorsed_version")
+        if PlanVersion.plan.is_cached(version):
+            version.plan.endorsed_version = version
+    return endorsement
+
+
+# Follow-up ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_progress(
+    *,
+    action: Action,
+    reported_on: datetime.date,
+    text: str,
+    by: Any,
+    status: ActionStatus | None = None,
+    progress: int | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Record a dated progress update on `action`, with its attachments, and set the action's
+    status and progress to the new ones when given.
+
+    A new status with a default progress (e.g. "Completed", 100) and no progress given clears
+    the action's own progress, so that the roll-up takes the status's default (an action marked
+    completed counts as 100 %, whatever it had before). A new status without a default keeps
+    the action's progress. An action with sub-actions takes its progress from them, so none
+    is reported on it. The plan's content is not changed (no new draft version).
+    """
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Say what happened."), "text")
+    if reported_on > _today(at):
+        raise ServiceError(_("The date of an update cannot be in the future."), "reported_on")
+    if progress is not None and not 0 <= progress <= 100:
+        raise ServiceError(_("Progress is a percentage, from 0 to 100."), "progress")
+    if progress is not None and action.children.exists():
+        raise ServiceError(
+            _("This action's progress is rolled up from its sub-actions; report it on them."),
+            "progress",
+        )
+    kinds = [followup.check_attachment(upload) for upload in attachments]
+    update = ProgressUpdate.objects.create(
+        action=action,
+        reported_on=reported_on,
+        text=text,
+        status=status,
+        progress=progress,
+        author=_person(by),
+    )
+    stamp(update, at, "created_at")
+    for upload, kind in zip(attachments, kinds, strict=True):
+        attachment = Attachment(update=update, name=followup.attachment_name(upload, kind))
+        upload.seek(0)
+        attachment.file.save(followup.stored_name(kind), upload, save=False)
+        attachment.save()
+    fields = []
+    if status is not None:
+        action.status = status
+        fields.append("status")
+        if progress is None and status.default_progress is not None:
+            action.progress = None
+            fields.append("progress")
+    if progress is not None:
+        action.progress = progress
+        fields.append("progress")
+    if fields:
+        action.save(update_fields=sorted(set(fields)))
+    _record(
+        by=by,
+        action=AuditEntry.Action.CREATE,
+        target=update,
+        plan=action.plan,
+        at=at,
+        changes={name: [None, str(getattr(action, name))] for name in sorted(set(fields))},
+    )
+    return update
+
+
+@transaction.atomic
+def link_follow_up(
+    *, plan: ActionPlan, assessment: Assessment, by: Any, at: datetime.datetime | None = None
+) -> ActionPlan:
+    """Measure the plan's change with `assessment` (see plans.followup.follow_up_choices)."""
+    followup.check_follow_up(plan, assessment)
+    before = plan.follow_up_id
+    plan.follow_up = assessment
+    _save(plan, at, "follow_up")
+    _record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        target=plan,
+        plan=plan,
+        at=at,
+        changes={"follow_up": [before and str(before), str(assessment.pk)]},
+    )
+    return plan

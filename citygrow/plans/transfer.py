@@ -11,12 +11,13 @@ Importing is in two steps. `read_table` reads the file (refusing early, without 
 a file that is too large or has more than `MAX_ROWS` rows), `check_columns` checks its header
 and `parse` checks every cell against what the plan knows (`Known`): it returns each row's
 typed values and what it would change, and every error as "row N, column X: message". Nothing
-is written while any error remains. `apply` then writes the rows in one transaction through
-`services.save_action`. Rows that change nothing are not written: an export imported back
-unchanged leaves the plan (and its versions) untouched, and exports the same file again.
+is written while any error remains. `plans.services.import_actions` then writes the rows in one
+transaction through `services.save_action`. Rows that change nothing are not written: an
+export imported back unchanged leaves the plan (and its versions) untouched, and exports the
+same file again.
 
-Reading and parsing are plain Python with no database access; `known_for`, `export_rows`
-and `apply` are the parts that touch the database.
+Reading and parsing are plain Python with no database access; `known_for` and `export_rows`
+are the parts that read the database. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
 
 COLUMNS: tuple[str, ...] = (
     "objective",
@@ -69,23 +71,7 @@ TEXT: dict[str, tuple[str, int]] = {
     "risks": ("risks", 2_000),
 }
 #: The fields of an action an import sets, as compared to see what a row changes.
-FIELDS: tuple[str, ...] = (
-    "title",
-    "description",
-    "lead",
-    "partners",
-    "starts_on",
-    "ends_on",
-    "budget",
-    "funding",
-    "indicator",
-    "baseline",
-    "target",
-    "risks",
-    "status_id",
-    "progress",
-    "weight",
-)
+FIELDS: tuple[str, ...] = (*ACTION_HEAD, *ACTION_PLANNING, "status_id", "progress", "weight")
 #: The column each field comes from (for the preview's list of changed columns).
 COLUMN_OF = {
     **{name: column for column, (name, _limit) in TEXT.items()},
@@ -749,53 +735,3 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def apply(plan: Any, parsed: Parsed, *, by: Any) -> dict[str, int]:
-    """Write the rows of a checked file in one transaction: create the new actions, update the
-    changed ones (parents before their sub-actions); rows that change nothing are not written.
-    Returns the counts of created, updated and unchanged actions."""
-    from citygrow.plans.models import Action, ActionStatus, Objective
-    from citygrow.plans.services import ActionIn, save_action
-
-    if parsed.errors:
-        raise ValueError("A file with errors is not imported.")
-    objectives = {o.pk: o for o in Objective.objects.filter(plan=plan)}
-    statuses = {s.pk: s for s in ActionStatus.objects.all()}
-    by_ref = {row.ref: row for row in parsed.rows if row.ref}
-    refs = {e.ref: e.id for e in known_for(plan).actions.values()}
-    stored = Action.objects.filter(plan=plan).in_bulk(list(refs.values()))
-    saved: dict[str, Action] = {}
-    done: set[int] = set()
-
-    def save(row: Row) -> Action | None:
-        if id(row) in done:
-            return saved.get(row.ref)
-        done.add(id(row))
-        parent = None
-        if row.parent_ref is not None:
-            if row.parent_ref in by_ref:
-                parent = save(by_ref[row.parent_ref])
-            else:
-                parent = stored[refs[row.parent_ref]]
-        if row.change == "unchanged":
-            action = stored[row.existing.id]
-        else:
-            values = dict(row.values)
-            values["status"] = statuses.get(values.pop("status_id"))
-            action = save_action(
-                plan=plan,
-                objective=objectives[row.objective_id],
-                data=ActionIn(**values),
-                by=by,
-                parent=parent,
-                action=stored[row.existing.id] if row.existing else None,
-            )
-        if row.ref:
-            saved[row.ref] = action
-        return action
-
-    with transaction.atomic():
-        for row in parsed.rows:
-            save(row)
-    return parsed.counts

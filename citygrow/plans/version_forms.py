@@ -1,6 +1,6 @@
 """The form recording an endorsement of a plan version (plans.views_versions). It checks only
 the shape of the input; the rules (one endorsement per level, the latest version, the date, the
-signed document's type and size) are in plans.versions.record_endorsement, shared with the
+signed document's type and size) are in plans.services.record_endorsement, shared with the
 API."""
 
 from django import forms

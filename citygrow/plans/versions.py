@@ -9,7 +9,9 @@ and the plan is public. Edits after that make the working copy a new draft, comp
 endorsed version; submitting it freezes the next version, which needs both endorsements again.
 
 Progress and status are follow-up, not content: they are not in a snapshot and change without
-making a new version. Permissions are checked by the callers (plans.rules: plans.endorse_plan).
+making a new version. This module reads, compares and checks; freezing a version and recording
+an endorsement are in plans.services. Permissions are checked by the callers (plans.rules:
+plans.endorse_plan).
 """
 
 from __future__ import annotations
@@ -22,18 +24,13 @@ from enum import StrEnum
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import File
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry
+from citygrow.core.errors import ServiceError
 from citygrow.plans import compare
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
-from citygrow.plans.services import PlanError
 
 #: What the error says when someone tries to change a frozen version (pages have no route for
 #: it; the API answers 409 with it).
@@ -110,38 +107,6 @@ def latest_version(plan: ActionPlan) -> PlanVersion | None:
     return plan.versions.order_by("-number").first()
 
 
-@transaction.atomic
-def freeze(plan: ActionPlan, by: Any) -> PlanVersion:
-    """Submit the working copy for endorsement: a new version numbered after the last one.
-    Refused when the plan has no objective, or has not changed since the last version."""
-    ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one freeze at a time
-    content = snapshot(plan)
-    if not content["objectives"]:
-        raise PlanError(_("Add at least one objective before submitting the plan."))
-    last = latest_version(plan)
-    if last is not None and last.snapshot == content:
-        raise PlanError(
-            _(
-                "Nothing has changed since version %(number)s was submitted; there is no new "
-                "version to submit."
-            )
-            % {"number": last.number}
-        )
-    version = PlanVersion.objects.create(
-        plan=plan,
-        number=(last.number if last else 0) + 1,
-        snapshot=content,
-        frozen_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.CREATE,
-        target=version,
-        city=plan.pairing.implementing_city,
-    )
-    return version
-
-
 # Endorsing ----------------------------------------------------------------------------------
 
 
@@ -152,16 +117,16 @@ def _megabytes(size: int) -> str:
 def document_kind(document: IO[bytes], size: int | None) -> str:
     """The extension (".pdf", ".docx") of an uploaded signed document, after checking that it
     is what it claims: a PDF starts with %PDF-, a Word file is a zip holding
-    word/document.xml. Raises PlanError (field "document") for anything else."""
+    word/document.xml. Raises ServiceError (field "document") for anything else."""
     limit = settings.CITYGROW_MAX_UPLOAD
     if size is not None and size > limit:
-        raise PlanError(
+        raise ServiceError(
             _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
             % {"size": _megabytes(size), "limit": _megabytes(limit)},
             "document",
         )
     if not size:
-        raise PlanError(_("The file is empty."), "document")
+        raise ServiceError(_("The file is empty."), "document")
     document.seek(0)
     head = document.read(5)
     document.seek(0)
@@ -176,7 +141,7 @@ def document_kind(document: IO[bytes], size: int | None) -> str:
             pass
         finally:
             document.seek(0)
-    raise PlanError(
+    raise ServiceError(
         _(
             "The signed document must be a PDF or a Word (.docx) file; this file is neither. "
             "Scan or export the signed document as a PDF, and upload that."
@@ -185,7 +150,7 @@ def document_kind(document: IO[bytes], size: int | None) -> str:
     )
 
 
-def _upload_size(document: Any) -> int | None:
+def upload_size(document: Any) -> int | None:
     size = getattr(document, "size", None)
     if size is None:
         try:
@@ -201,97 +166,6 @@ def missing_levels(version: PlanVersion) -> list[str]:
     """The levels (Endorsement.Level values) `version` has no endorsement at yet."""
     done = {e.level for e in version.endorsements.all()}
     return [level for level in Endorsement.Level.values if level not in done]
-
-
-@transaction.atomic
-def record_endorsement(
-    version: PlanVersion,
-    *,
-    level: str,
-    endorsed_by: str,
-    role: str,
-    endorsed_on: datetime.date,
-    document: Any,
-    by: Any,
-) -> Endorsement:
-    """Record the administrative or political endorsement of `version` with its signed
-    document. Refused (PlanError, with the field): a level endorsed already, a version that is
-    not the latest one, a date in the future, a missing name or role, a document that is not a
-    PDF or a Word file, or is too large. With both levels, the version becomes the plan's
-    endorsed version, in the same transaction."""
-    plan = ActionPlan.objects.select_for_update().get(pk=version.plan_id)
-    if level not in Endorsement.Level.values:
-        raise PlanError(_("Choose the level: administrative or political."), "level")
-    last = latest_version(plan)
-    if last is None or last.pk != version.pk:
-        raise PlanError(
-            _(
-                "Version %(number)s is not the latest one: endorse version %(latest)s, the one "
-                "submitted last."
-            )
-            % {"number": version.number, "latest": last.number if last else "?"}
-        )
-    earlier = Endorsement.objects.filter(version=version, level=level).first()
-    if earlier is not None:
-        raise PlanError(
-            _(
-                "Version %(number)s is already endorsed at the %(level)s level by %(by)s on "
-                "%(date)s."
-            )
-            % {
-                "number": version.number,
-                "level": earlier.get_level_display().lower(),
-                "by": earlier.endorsed_by,
-                "date": formats.date_format(earlier.endorsed_on, "DATE_FORMAT"),
-            },
-            "level",
-        )
-    endorsed_by, role = endorsed_by.strip(), role.strip()
-    if not endorsed_by:
-        raise PlanError(_("Say who endorsed the plan."), "endorsed_by")
-    if not role:
-        raise PlanError(_("Say in what role they endorsed it."), "role")
-    if endorsed_on is None:
-        raise PlanError(_("Give the date of the endorsement."), "endorsed_on")
-    if endorsed_on > timezone.localdate():
-        raise PlanError(_("The date of the endorsement cannot be in the future."), "endorsed_on")
-    if document is None:
-        raise PlanError(_("Attach the signed document."), "document")
-    extension = document_kind(document, _upload_size(document))
-    endorsement = Endorsement(
-        version=version,
-        level=level,
-        endorsed_by=endorsed_by[:200],
-        role=role[:200],
-        endorsed_on=endorsed_on,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    endorsement.document.save(
-        f"version-{version.number}-{level}{extension}", File(document), save=False
-    )
-    try:
-        with transaction.atomic():
-            endorsement.save()
-    except IntegrityError:
-        endorsement.document.delete(save=False)
-        raise PlanError(
-            _("Version %(number)s was endorsed at this level meanwhile.")
-            % {"number": version.number},
-            "level",
-        ) from None
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.CREATE,
-        target=endorsement,
-        city=plan.pairing.implementing_city,
-    )
-    levels = set(Endorsement.objects.filter(version=version).values_list("level", flat=True))
-    if levels == set(Endorsement.Level.values):
-        plan.endorsed_version = version
-        plan.save(update_fields=["endorsed_version", "updated_at"])
-        if PlanVersion.plan.is_cached(version):
-            version.plan.endorsed_version = version
-    return endorsement
 
 
 # The plan's state ---------------------------------------------------------------------------

@@ -23,11 +23,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citygrow.plans import documents, transfer
+from citygrow.plans import documents, services, transfer
 from citygrow.plans.models import ActionPlan
 from citygrow.plans.views_plans import get_plan_for_user
 
@@ -41,11 +40,6 @@ MAX_TOKEN = 2_000_000
 def context_for_detail(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
     """For plans/_documents.html on the plan's page."""
     return {"can_import_actions": request.user.has_perm("plans.change_plan", plan)}
-
-
-def filename(plan: ActionPlan) -> str:
-    """The files' name: the city and the plan's title ("athens-athens-welcomes")."""
-    return slugify(f"{plan.pairing.implementing_city.name} {plan.title}")[:80] or "action-plan"
 
 
 @require_safe
@@ -70,7 +64,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(plan)}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{documents.filename(plan)}.pdf"'
     return response
 
 
@@ -81,18 +75,7 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         documents.word_file(documents.load_document(plan.pk)), content_type=documents.WORD_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename(plan)}.docx"'
-    return response
-
-
-def export_response(plan: ActionPlan, fmt: str) -> HttpResponse:
-    """The plan's actions as a CSV or XLSX file to download (pages and API)."""
-    rows = transfer.export_rows(plan)
-    if fmt == "csv":
-        response = HttpResponse(transfer.csv_bytes(rows), content_type=transfer.CSV_TYPE)
-    else:
-        response = HttpResponse(transfer.xlsx_bytes(rows), content_type=transfer.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(plan)}-actions.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(plan)}.docx"'
     return response
 
 
@@ -101,7 +84,7 @@ def actions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan's actions, one row each, as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    return export_response(get_plan_for_user(request, pk), fmt)
+    return documents.export_response(get_plan_for_user(request, pk), fmt)
 
 
 # Import -------------------------------------------------------------------------------------
@@ -151,7 +134,7 @@ def actions_import(request: HttpRequest, pk: int) -> HttpResponse:
         parsed = transfer.parse(table, transfer.known_for(plan))
         changed = plan.content_changed_at.isoformat() if plan.content_changed_at else None
         if not parsed.errors and data["changed"] == changed:
-            counts = transfer.apply(plan, parsed, by=request.user)
+            counts = services.import_actions(plan=plan, parsed=parsed, by=request.user)
             messages.success(
                 request,
                 _(

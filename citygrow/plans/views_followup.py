@@ -20,17 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from citygrow.assessments.models import Assessment
+from citygrow.core.errors import ServiceError
 from citygrow.people.rules import may_see_private
-from citygrow.plans import followup
+from citygrow.plans import followup, services
 from citygrow.plans.followup_forms import FollowUpForm, ProgressUpdateForm
 from citygrow.plans.models import Action, ActionPlan, Attachment
-from citygrow.plans.services import PlanError
 from citygrow.plans.views_plans import get_plan_for_user
-
-
-def _show_error(form: Any, error: PlanError) -> None:
-    """A service's refusal next to the field it is about, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def context_for_detail(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
@@ -75,7 +70,7 @@ def update_create(request: HttpRequest, pk: int, action: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                followup.report_progress(
+                services.report_progress(
                     action=item,
                     reported_on=data["reported_on"],
                     text=data["text"],
@@ -84,8 +79,8 @@ def update_create(request: HttpRequest, pk: int, action: int) -> HttpResponse:
                     attachments=data["attachments"],
                     by=request.user,
                 )
-            except PlanError as error:
-                _show_error(form, error)
+            except ServiceError as error:
+                error.show_on(form)
             else:
                 messages.success(request, _("Progress reported."))
                 return redirect("plans:detail", pk=plan.pk)
@@ -159,9 +154,9 @@ def measured_change(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("assessment", _("There is no such assessment."))
             else:
                 try:
-                    followup.link_follow_up(plan=plan, assessment=later, by=request.user)
-                except PlanError as error:
-                    _show_error(form, error)
+                    services.link_follow_up(plan=plan, assessment=later, by=request.user)
+                except ServiceError as error:
+                    error.show_on(form)
                 else:
                     messages.success(
                         request, _("The change is measured with %(a)s.") % {"a": later}

@@ -3,61 +3,29 @@ actions (rolled-up progress), editing them, and the team's comments (issue 7).
 
 Permissions are the rules of `citygrow.plans.rules`: a plan the person may not see is 404, a
 plan they see but may not change is 403, an anonymous visitor is sent to log in. Every write
-goes through `citygrow.plans.services`; its `PlanError` becomes a form error.
+goes through `citygrow.plans.services`; its `ServiceError` becomes a form error.
 """
 
 import importlib
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core.decorators import sends_anonymous_to_login
+from citygrow.core.errors import LoginRequired, ServiceError
 from citygrow.mentoring.models import Pairing
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry
-from citygrow.people.rules import roles_of
-from citygrow.plans import rollup, services
+from citygrow.plans import services
 from citygrow.plans.forms import ActionForm, CommentForm, ObjectiveForm, PlanForm, StartForm
 from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment
 
 # Loading and permissions ----------------------------------------------------------------------
-
-
-def plans_visible_to(user: Any) -> QuerySet[ActionPlan]:
-    """Endorsed plans (public), and the drafts of the user's cities, mentees and themes
-    (people.access.Roles.may_see_private); every plan for coordinators."""
-    qs = ActionPlan.objects.all()
-    roles = roles_of(user)
-    if roles.coordinator:
-        return qs
-    private = Q(pairing__implementing_city__in=roles.officer_of) | Q(
-        pairing__theme__in=roles.facilitating
-    )
-    for _mentor, implementing, theme in roles.mentoring:
-        private |= Q(pairing__implementing_city=implementing, pairing__theme=theme)
-    return qs.filter(Q(endorsed_version__isnull=False) | private)
-
-
-def plan_queryset() -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.select_related(
-        "pairing__scheme__programme",
-        "pairing__scheme__theme",
-        "pairing__mentor_city",
-        "pairing__implementing_city",
-        "pairing__theme",
-        "assessment__toolkit__theme",
-        "endorsed_version",
-    )
 
 
 def get_plan_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> ActionPlan:
@@ -65,31 +33,13 @@ def get_plan_for_user(request: HttpRequest, pk: int, perm: str | None = None) ->
     403 when they may see it but not do `perm`. An anonymous visitor asked to do `perm` logs
     in first."""
     if perm and not request.user.is_authenticated:
-        raise _LoginRequired
-    plan = get_object_or_404(plan_queryset(), pk=pk)
+        raise LoginRequired
+    plan = get_object_or_404(ActionPlan.objects.with_pairing(), pk=pk)
     if not request.user.has_perm("plans.view_plan", plan):
         raise Http404
     if perm and not request.user.has_perm(perm, plan):
         raise PermissionDenied
     return plan
-
-
-class _LoginRequired(Exception):
-    pass
-
-
-def _pages(view: Any) -> Any:
-    """Sends an anonymous visitor asked to act to the log-in page."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _objective(plan: ActionPlan, pk: int) -> Objective:
@@ -100,49 +50,6 @@ def _action(plan: ActionPlan, pk: int) -> Action:
     return get_object_or_404(Action.objects.select_related("objective", "parent"), pk=pk, plan=plan)
 
 
-# The plan's objectives and actions, as the page shows them -----------------------------------
-
-
-@dataclass
-class ActionRow:
-    action: Action
-    depth: int
-    progress: Decimal
-    from_children: bool
-
-
-@dataclass
-class ObjectiveBlock:
-    objective: Objective
-    rows: list[ActionRow]
-
-
-def plan_contents(plan: ActionPlan) -> tuple[list[ObjectiveBlock], rollup.Rollup]:
-    """The plan's objectives (key factors prefetched) each with its actions in tree order
-    (parent, then its sub-actions), and the roll-up. Three queries whatever the size."""
-    objectives = list(plan.objectives.prefetch_related("key_factors").order_by("position", "pk"))
-    actions = list(plan.actions.select_related("status").order_by("position", "pk"))
-    result = services.progress_of(actions)
-    children: dict[int | None, list[Action]] = {}
-    for action in actions:
-        children.setdefault(action.parent_id, []).append(action)
-    blocks = []
-    for objective in objectives:
-        rows: list[ActionRow] = []
-        stack = [(a, 0) for a in reversed(children.get(None, [])) if a.objective_id == objective.pk]
-        while stack:
-            action, depth = stack.pop()
-            progress = result.actions[action.pk]
-            rows.append(
-                ActionRow(
-                    action, depth, progress.progress, progress.source == rollup.Source.CHILDREN
-                )
-            )
-            stack.extend((c, depth + 1) for c in reversed(children.get(action.pk, [])))
-        blocks.append(ObjectiveBlock(objective, rows))
-    return blocks, result
-
-
 # The list -------------------------------------------------------------------------------------
 
 
@@ -150,18 +57,18 @@ def plan_contents(plan: ActionPlan) -> tuple[list[ObjectiveBlock], rollup.Rollup
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The plans the person may see, with their overall progress."""
     plans = list(
-        plans_visible_to(request.user)
+        ActionPlan.objects.visible_to(request.user)
         .select_related(
             "pairing__scheme__programme",
             "pairing__scheme__theme",
             "pairing__implementing_city",
             "pairing__mentor_city",
         )
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("status")))
-        .order_by("pairing__implementing_city__name", "-created_at")
+        .with_progress()
+        .in_list_order()
     )
     for plan in plans:
-        plan.overall = services.progress_of(list(plan.actions.all())).overall
+        plan.overall = plan.overall_progress()
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
@@ -194,8 +101,8 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and assessments and form.is_valid():
         try:
             plan = services.start_plan(pairing=pairing, by=request.user, **form.cleaned_data)
-        except services.PlanError as error:
-            form.add_error(error.field, error.message)
+        except ServiceError as error:
+            error.show_on(form)
         else:
             messages.success(request, _("Plan started. Now add its objectives."))
             return redirect(plan)
@@ -207,21 +114,13 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_pages
+@sends_anonymous_to_login
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's title and summary."""
     plan = get_plan_for_user(request, pk, "plans.change_plan")
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = form.save()
-            audit.record(
-                actor=request.user,
-                action=AuditEntry.Action.CHANGE,
-                target=plan,
-                city=plan.pairing.implementing_city,
-            )
-            services._changed(plan)
+        services.save_plan(plan=plan, by=request.user, **form.cleaned_data)
         messages.success(request, _("Plan saved."))
         return redirect(plan)
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
@@ -245,7 +144,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan: its header, objectives with their actions and progress, and the comments."""
     plan = get_plan_for_user(request, pk)
     user = request.user
-    blocks, result = plan_contents(plan)
+    blocks, result = plan.contents()
     can_comment = user.has_perm("plans.comment_plan", plan)
     comments = (
         list(PlanComment.objects.filter(plan=plan).select_related("author")) if can_comment else []
@@ -268,7 +167,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_pages
+@sends_anonymous_to_login
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new objective: pick one offered from the gaps and findings (it fills the form, to be
     edited before saving), or write the city's own."""
@@ -310,14 +209,14 @@ def _save_objective(
             source=data["source"],
             by=request.user,
         )
-    except services.PlanError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+    except ServiceError as error:
+        error.show_on(form)
         return False
     return True
 
 
 @require_http_methods(["GET", "POST"])
-@_pages
+@sends_anonymous_to_login
 def objective_edit(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, "plans.change_plan")
     found = _objective(plan, objective)
@@ -342,7 +241,7 @@ def objective_edit(request: HttpRequest, pk: int, objective: int) -> HttpRespons
 
 
 @require_POST
-@_pages
+@sends_anonymous_to_login
 def objective_delete(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
     """Removes the objective with its actions (the edit page warns of it)."""
     plan = get_plan_for_user(request, pk, "plans.change_plan")
@@ -358,7 +257,7 @@ def objective_delete(request: HttpRequest, pk: int, objective: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@_pages
+@sends_anonymous_to_login
 def action_create(request: HttpRequest, pk: int, objective: int) -> HttpResponse:
     """A new action under the objective; `?parent=<id>` makes it a sub-action."""
     plan = get_plan_for_user(request, pk, "plans.change_plan")
@@ -392,14 +291,14 @@ def _save_action(
             data=form.action_in(),
             by=request.user,
         )
-    except services.PlanError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+    except ServiceError as error:
+        error.show_on(form)
         return False
     return True
 
 
 @require_http_methods(["GET", "POST"])
-@_pages
+@sends_anonymous_to_login
 def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, "plans.change_plan")
     found = _action(plan, action)
@@ -422,7 +321,7 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
 
 
 @require_POST
-@_pages
+@sends_anonymous_to_login
 def action_delete(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     """Removes the action with its sub-actions (the edit page warns of it)."""
     plan = get_plan_for_user(request, pk, "plans.change_plan")
@@ -438,21 +337,13 @@ def action_delete(request: HttpRequest, pk: int, action: int) -> HttpResponse:
 
 
 @require_POST
-@_pages
+@sends_anonymous_to_login
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The team (mentors and facilitators included) comments on the plan."""
     plan = get_plan_for_user(request, pk, "plans.comment_plan")
     form = CommentForm(request.POST)
     if form.is_valid():
-        comment = PlanComment.objects.create(
-            plan=plan, author=request.user, text=form.cleaned_data["text"].strip()
-        )
-        audit.record(
-            actor=request.user,
-            action=AuditEntry.Action.CREATE,
-            target=comment,
-            city=plan.pairing.implementing_city,
-        )
+        services.add_comment(plan=plan, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, _("Comment added."))
     else:
         for errors in form.errors.values():

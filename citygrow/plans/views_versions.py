@@ -5,7 +5,7 @@ signed document, the signed document itself, and the changes since the endorsed 
 Permissions are the rules of `citygrow.plans.rules`: a plan the person may not see is 404 (its
 documents too), one they see but may not endorse is 403, an anonymous visitor asked to act is
 sent to log in. A frozen version has no edit page: it never changes. The rules of versions and
-endorsements are in `citygrow.plans.versions`; its `PlanError` becomes a message or a form
+endorsements are in `citygrow.plans.versions`; its `ServiceError` becomes a message or a form
 error.
 """
 
@@ -22,9 +22,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citygrow.plans import compare, versions
+from citygrow.core.errors import ServiceError
+from citygrow.plans import compare, services, versions
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
-from citygrow.plans.services import PlanError
 from citygrow.plans.version_forms import EndorsementForm
 
 ENDORSE = "plans.endorse_plan"
@@ -101,8 +101,8 @@ def version_freeze(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(reverse("plans:detail", args=[pk]))
     plan = _plan(request, pk, ENDORSE)
     try:
-        version = versions.freeze(plan, by=request.user)
-    except PlanError as error:
+        version = services.freeze(plan=plan, by=request.user)
+    except ServiceError as error:
         messages.error(request, error.message)
         return redirect(plan)
     messages.success(
@@ -227,11 +227,11 @@ def endorse(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         form = EndorsementForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                endorsement = versions.record_endorsement(
-                    version, by=request.user, **form.cleaned_data
+                endorsement = services.record_endorsement(
+                    version=version, by=request.user, **form.cleaned_data
                 )
-            except PlanError as error:
-                form.add_error(error.field, error.message)
+            except ServiceError as error:
+                error.show_on(form)
             else:
                 plan.refresh_from_db(fields=["endorsed_version"])
                 if plan.endorsed_version_id == version.pk:

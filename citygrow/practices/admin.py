@@ -8,7 +8,6 @@ from import_export.widgets import ForeignKeyWidget, JSONWidget
 from citygrow.catalogue.services import refresh_fingerprint
 from citygrow.people.models import City
 from citygrow.practices.models import Practice
-from citygrow.practices.services import refresh_search_index
 
 
 class PracticeResource(resources.ModelResource):
@@ -38,7 +37,7 @@ class PracticeResource(resources.ModelResource):
 
     def after_import(self, dataset: object, result: object, **kwargs: object) -> None:
         super().after_import(dataset, result, **kwargs)
-        refresh_search_index()
+        Practice.objects.all().refresh_search_index()
 
 
 @admin.register(Practice)
@@ -55,6 +54,6 @@ class PracticeAdmin(ImportExportModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Practice, form: object, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        refresh_search_index(practice_ids=[obj.pk])
+        Practice.objects.filter(pk=obj.pk).refresh_search_index()
         if obj.toolkit_id:
             refresh_fingerprint(obj.toolkit)

@@ -220,3 +220,12 @@ class PracticeFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.values())
+
+
+class MentionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Name or e-mail address"),
+        min_length=3,
+        max_length=200,
+        help_text=_("Finds every good practice that mentions it, in its text or links."),
+    )

@@ -15,7 +15,36 @@ from citygrow.practices.search import search_terms
 SEARCH_CONFIG = "english"
 
 
+# A practice is found by its text (weight B) and, ranked higher, by its city, country and key
+# factor heading (weight A). Kept in one column with a GIN index; see PracticeQuerySet.search.
+_REFRESH_SQL = f"""
+UPDATE practices_practice AS p SET search_vector =
+    setweight(to_tsvector('{SEARCH_CONFIG}', concat_ws(' ',
+        (SELECT c.name || ' ' || co.name FROM people_city c
+            JOIN people_country co ON co.id = c.country_id WHERE c.id = p.city_id),
+        (SELECT k.heading FROM catalogue_keyfactor k WHERE k.id = p.key_factor_id)
+    )), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', p.text), 'B')
+"""
+
+
 class PracticeQuerySet(models.QuerySet["Practice"]):
+    def refresh_search_index(self) -> None:
+        """Recompute the stored search vectors of these practices (all: a plain UPDATE).
+
+        Call it after writing practices, or renaming what they are found by (a city, a country,
+        a key factor heading: see practices.signals). On SQLite there is no index to keep and
+        this does nothing.
+        """
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            if not self.query.has_filters():
+                cursor.execute(_REFRESH_SQL)
+            else:
+                ids = list(self.values_list("pk", flat=True))
+                cursor.execute(_REFRESH_SQL + " WHERE p.id = ANY(%s)", [ids])
+
     def visible_to(self, user: object) -> "PracticeQuerySet":
         """Practices a user may read: those of toolkits they may read, and free-standing ones."""
         return self.filter(
@@ -118,6 +147,6 @@ class Practice(models.Model):
     @property
     def title(self) -> str:
         """A title for lists and headings: the city and what the practice illustrates."""
-        if self.key_factor_id:
+        if self.key_factor is not None:
             return f"{self.city.name}: {self.key_factor.heading}"
         return self.city.name

@@ -1,13 +1,19 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from citygrow.practices.forms import PracticeFilterForm
+from citygrow.core.decorators import permission_required
+from citygrow.practices.forms import MentionForm, PracticeFilterForm
 from citygrow.practices.models import Practice
+from citygrow.practices.services import practices_naming, remove_from_practices
 
 #: What a result in the list shows. Not the practice's stored search vector, nor the long texts
 #: of its edition (standard, credit) and key factor (why, summary): reading them for twenty
@@ -90,3 +96,21 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "practices/practice_detail.html", {"practice": practice, "related": related}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.erase_person")
+def mentions(request: HttpRequest) -> HttpResponse:
+    """Find a person named in the good practices (e.g. a contact), and remove the mentions."""
+    form = MentionForm(request.POST or request.GET or None)
+    found = []
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["text"]
+        if request.method == "POST":
+            count = remove_from_practices(text=text, by=request.user)
+            messages.success(
+                request, _("Removed from %(count)d good practice(s).") % {"count": count}
+            )
+            return redirect(f"{reverse('practices:mentions')}?{urlencode({'text': text})}")
+        found = list(practices_naming(text)[:200])
+    return render(request, "practices/mentions.html", {"form": form, "found": found})

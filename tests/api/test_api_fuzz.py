@@ -27,7 +27,6 @@ from citygrow.mentoring.models import Pairing, Visit, VisitReport
 from citygrow.people.models import City
 from citygrow.people.services import create_token
 from citygrow.plans import services as plans_services
-from citygrow.plans import versions as plans_versions
 from citygrow.practices.models import Practice
 from tests.support.clients import authorization
 from tests.support.plans import assess_athens, athens_pairing, key_factor
@@ -100,7 +99,7 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         data=plans_services.ActionIn(title="Open it"),
         by=people["officer"],
     )
-    plans_versions.freeze(plan, by=people["officer"])
+    plans_services.freeze(plan=plan, by=people["officer"])
     cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],

@@ -95,8 +95,8 @@ def test_anonymous_and_read_only_tokens_may_not_write(client, people, plan):
 
 def test_the_timeline_and_schedule(client, people, plan):
     map_ = action("Map the services")
-    followup.report_progress(action=map_, reported_on=date(2024, 8, 1), text="Early.", by=None)
-    followup.report_progress(action=map_, reported_on=date(2025, 1, 2), text="Late.", by=None)
+    services.report_progress(action=map_, reported_on=date(2024, 8, 1), text="Early.", by=None)
+    services.report_progress(action=map_, reported_on=date(2025, 1, 2), text="Late.", by=None)
     client.force_login(people["mentor"])
     events = client.get(f"/api/v1/plans/{plan.pk}/timeline").json()
     updates = [e["update"]["text"] for e in events if e["kind"] == "update"]

@@ -77,7 +77,7 @@ def test_stored_scores_rebuild_exactly_the_computed_result(toolkit_a, values, da
             computed = insights.results_of([draft], toolkit_a.pk)[draft.pk]
             Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.PUBLISHED)
             draft.status = Assessment.Status.PUBLISHED
-            insights.store_published_scores([draft])
+            services.store_published_scores(assessments=[draft])
             stored = {row.position: row for row in PublishedScore.objects.filter(assessment=draft)}
             with CaptureQueriesContext(connection) as queries:
                 rebuilt = insights.results_of([draft], toolkit_a.pk)[draft.pk]

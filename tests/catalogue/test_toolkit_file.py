@@ -197,3 +197,10 @@ def test_no_text_makes_the_parser_fail_other_than_with_problems(text):
         parse_toolkit(text, known_cities=set())
     except ToolkitFileError as error:
         assert error.problems
+
+
+def test_a_tag_the_safe_loader_cannot_build_is_a_problem_not_a_crash():
+    """Found by the property test above: "!!value" composes but cannot be constructed."""
+    with pytest.raises(ToolkitFileError) as raised:
+        parse_toolkit("!!value x", known_cities=set())
+    assert raised.value.problems

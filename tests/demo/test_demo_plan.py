@@ -1,4 +1,4 @@
-"""The demo action plan (`manage.py seed --demo`, citygrow.plans.demo): issue 7's "Done when".
+"""The demo action plan (`manage.py seed --demo`, citygrow.demo.plan): issue 7's "Done when".
 
 Athens, in the demo's Munich → Athens pairing on theme A, turns its gaps into a plan, gets it
 endorsed at both levels, reports progress over months of demo time, re-assesses and sees the
@@ -18,9 +18,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from citygrow.assessments.models import Assessment
+from citygrow.demo import plan as plan_demo
 from citygrow.mentoring.models import Pairing
 from citygrow.people.models import User
-from citygrow.plans import demo as plan_demo
 from citygrow.plans import followup, versions
 from citygrow.plans.models import (
     Action,

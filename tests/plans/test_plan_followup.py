@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from citygrow.core.errors import ServiceError
 from citygrow.people.models import City, Role
 from citygrow.plans import followup, services
-from citygrow.plans.models import Action, ActionStatus, Attachment, ProgressUpdate
+from citygrow.plans.models import Action, ActionStatus, Attachment, ProgressUpdate, progress_of
 from tests.support.budgets import assert_flat, count_queries
 from tests.support.plans import assess_athens, docx_bytes, key_factor
 
@@ -89,7 +90,7 @@ def test_reporting_progress_end_to_end(client, people, plan):
     map_.refresh_from_db()
     # The status's default progress counts: the own progress (40) is cleared.
     assert (map_.status, map_.progress) == (completed, None)
-    result = services.progress_of(followup.plan_actions(plan))
+    result = progress_of(followup.plan_actions(plan))
     assert result.progress(map_.pk) == 100
     # (100 + 50 + 100) / 3
     assert str(result.overall) == "83.3"
@@ -107,7 +108,7 @@ def test_reporting_progress_end_to_end(client, people, plan):
 
 def test_a_status_without_default_keeps_the_progress_and_a_given_progress_is_set(people, plan):
     map_ = action("Map the services")
-    followup.report_progress(
+    services.report_progress(
         action=map_,
         reported_on=TODAY,
         text="Going on.",
@@ -116,7 +117,7 @@ def test_a_status_without_default_keeps_the_progress_and_a_given_progress_is_set
     )
     map_.refresh_from_db()
     assert map_.progress == 40
-    followup.report_progress(action=map_, reported_on=TODAY, text="More.", progress=70, by=None)
+    services.report_progress(action=map_, reported_on=TODAY, text="More.", progress=70, by=None)
     map_.refresh_from_db()
     assert map_.progress == 70
 
@@ -180,8 +181,8 @@ def test_a_too_large_attachment_is_refused(client, people, plan, settings):
 
 
 def test_progress_on_an_action_with_sub_actions_is_refused(people, plan):
-    with pytest.raises(services.PlanError, match="rolled up from its sub-actions"):
-        followup.report_progress(
+    with pytest.raises(ServiceError, match="rolled up from its sub-actions"):
+        services.report_progress(
             action=action("Train the staff"), reported_on=TODAY, text="x", progress=10, by=None
         )
 
@@ -210,8 +211,8 @@ def test_who_may_report_progress(client, people, plan, who, status):
 
 def test_the_timeline_lists_the_history_newest_first(client, people, plan):
     map_ = action("Map the services")
-    followup.report_progress(action=map_, reported_on=date(2024, 8, 1), text="Early.", by=None)
-    followup.report_progress(action=map_, reported_on=date(2025, 1, 2), text="Late.", by=None)
+    services.report_progress(action=map_, reported_on=date(2024, 8, 1), text="Early.", by=None)
+    services.report_progress(action=map_, reported_on=date(2025, 1, 2), text="Late.", by=None)
     client.force_login(people["mentor"])
     page = client.get(f"/plans/{plan.pk}/timeline/")
     assert page.status_code == 200
@@ -231,14 +232,14 @@ def test_the_timeline_keeps_its_query_count(client, people, plan):
     client.force_login(people["officer"])
     url = f"/plans/{plan.pk}/timeline/"
     map_ = action("Map the services")
-    followup.report_progress(
+    services.report_progress(
         action=map_, reported_on=date(2024, 8, 1), text="One.", by=None,
         attachments=[upload("a.pdf", b"%PDF-1")],
     )  # fmt: skip
     small = count_queries(client, url)
     for n in range(5):
         add_action(plan, f"More {n}", date(2025, 3, 1))
-        followup.report_progress(
+        services.report_progress(
             action=map_, reported_on=date(2024, 9, n + 1), text=f"Update {n}.", by=None,
             attachments=[upload("b.png", b"\x89PNG\r\n\x1a\n")],
         )  # fmt: skip
@@ -438,7 +439,7 @@ def test_a_wrong_follow_up_is_refused_with_a_message(client, people, plan):
 
 def test_the_measured_change_keeps_its_query_count(client, people, plan):
     later = assess_athens({1: "yes"}, assessed_on=date(2025, 5, 1))
-    followup.link_follow_up(plan=plan, assessment=later, by=None)
+    services.link_follow_up(plan=plan, assessment=later, by=None)
     client.force_login(people["mentor"])
     url = f"/plans/{plan.pk}/change/"
     small = count_queries(client, url)

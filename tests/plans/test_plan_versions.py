@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from citygrow.core.errors import ServiceError
 from citygrow.plans import services, versions
 from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanVersion
-from citygrow.plans.services import PlanError
 from tests.support.budgets import count_queries
 from tests.support.plans import (
     SIGNED_PDF,
@@ -219,11 +219,11 @@ def test_a_document_that_is_not_a_pdf_or_word_file_is_refused(client, people, pl
 
 
 def test_a_zip_that_is_not_a_word_file_is_refused(plan, people):
-    versions.freeze(plan, by=people["officer"])
+    services.freeze(plan=plan, by=people["officer"])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(PlanError, match="must be a PDF or a Word"):
+    with pytest.raises(ServiceError, match="must be a PDF or a Word"):
         endorse(plan, "political", document=SimpleUploadedFile("a.docx", buffer.getvalue()))
 
 
@@ -261,8 +261,8 @@ def test_a_plan_without_objectives_cannot_be_submitted(people, athens_assessment
     empty = services.start_plan(
         pairing=athens_pairing(), assessment=athens_assessment, title="Empty", by=people["officer"]
     )
-    with pytest.raises(PlanError, match="at least one objective"):
-        versions.freeze(empty, by=people["officer"])
+    with pytest.raises(ServiceError, match="at least one objective"):
+        services.freeze(plan=empty, by=people["officer"])
 
 
 def test_the_plan_title_change_makes_a_new_draft(people, endorsed_plan):
@@ -280,7 +280,7 @@ def test_the_plan_title_change_makes_a_new_draft(people, endorsed_plan):
 
 
 def test_the_document_of_a_draft_plan_is_hidden_from_those_who_may_not_see_it(client, people, plan):
-    versions.freeze(plan, by=people["officer"])
+    services.freeze(plan=plan, by=people["officer"])
     endorsement = endorse(plan, "administrative")
     address = url("endorsement_document", plan, endorsement.pk)
     for role in ("other_officer", "other_mentor", "other_facilitator", "nobody"):
@@ -296,7 +296,7 @@ def test_the_document_of_a_draft_plan_is_hidden_from_those_who_may_not_see_it(cl
 def test_only_the_city_officers_submit_and_endorse(client, people, plan):
     client.force_login(people["mentor"])
     assert client.post(url("freeze", plan)).status_code == 403
-    versions.freeze(plan, by=people["officer"])
+    services.freeze(plan=plan, by=people["officer"])
     assert client.get(url("endorse", plan, 1)).status_code == 403
     assert client.post(url("endorse", plan, 1), endorse_form("political")).status_code == 403
     assert client.get(url("version", plan, 1)).status_code == 200
@@ -372,7 +372,7 @@ def test_query_counts_do_not_grow_with_the_plan(client, people, endorsed_plan):
     addresses = [url("version", endorsed_plan, 1), url("changes", endorsed_plan)]
     small = [count_queries(client, a) for a in addresses]
     _more_actions(endorsed_plan, officer, 8)
-    versions.freeze(endorsed_plan, by=officer)
+    services.freeze(plan=endorsed_plan, by=officer)
     endorse(endorsed_plan, "administrative")
     _more_actions(endorsed_plan, officer, 3)
     addresses[0] = url("version", endorsed_plan, 2)

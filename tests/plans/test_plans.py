@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from citygrow.plans import services
-from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment
+from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment, progress_of
 from tests.support.budgets import count_queries
 from tests.support.plans import assess_athens, athens_pairing, endorse, key_factor
 from tests.support.roles import PEOPLE, TEAM
@@ -42,7 +42,7 @@ def action_data(**changes: object) -> dict:
 
 
 def test_the_fixture_plan_rolls_up(plan):
-    result = services.progress_of(list(plan.actions.select_related("status")))
+    result = progress_of(list(plan.actions.select_related("status")))
     assert str(result.overall) == "63.3"
     assert plan.objectives.count() == 2
 

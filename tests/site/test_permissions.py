@@ -43,7 +43,6 @@ from citygrow.mentoring.models import (
 )
 from citygrow.people.models import City
 from citygrow.plans import services as plan_services
-from citygrow.plans import versions
 from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressUpdate
 from citygrow.practices.models import Practice
 from tests.support.clients import client_as
@@ -152,7 +151,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "practices:list": everyone(OK),
     "practices:detail": draft_hidden(),
     "people:city_list": everyone(OK),
-    "people:city": everyone(OK),
+    "front:city": everyone(OK),
     # Accounts
     "people:login": {**everyone(REDIRECT), "anonymous": (OK, OK)},
     "people:logout": everyone(NOT_ALLOWED),  # POST only
@@ -173,7 +172,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "people:person": coordinators(),
     "people:person_data": coordinators(),
     "people:audit": coordinators(),
-    "people:mentions": coordinators(),
+    "practices:mentions": coordinators(),
     # Assessments
     "assessments:list": everyone(OK),
     "assessments:start": {
@@ -442,7 +441,7 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "catalogue:toolkit_pdf": {"code": code, "year": year},
         "catalogue:toolkit_export": {"code": code, "year": year, "fmt": "yaml"},
         "practices:detail": {"pk": practice.pk},
-        "people:city": {"slug": practice.city.slug},
+        "front:city": {"slug": practice.city.slug},
         "people:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "people:token_revoke": {"pk": 1},
         "people:invitation": {"token": "made-up"},
@@ -513,7 +512,7 @@ def athens_plan(people: dict, *, endorsed: bool) -> ActionPlan:
     Attachment.objects.create(
         update=update, file=ContentFile(SIGNED_PDF, name="minutes.pdf"), name="minutes.pdf"
     )
-    versions.freeze(plan, by=officer)
+    plan_services.freeze(plan=plan, by=officer)
     for level in ("administrative", "political") if endorsed else ("administrative",):
         document = SimpleUploadedFile(f"{level}.pdf", SIGNED_PDF)
         endorse(plan, level, endorsed_on=date(2024, 7, 2), document=document, user=officer)

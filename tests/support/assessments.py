@@ -53,7 +53,7 @@ def make(city, toolkit, *, values, assessed_on, published=True, targets=None) ->
     for key_factor, target in (targets or {}).items():
         FactorNote.objects.create(assessment=assessment, key_factor=key_factor, target=target)
     if published:
-        insights.store_published_scores([assessment])
+        services.store_published_scores(assessments=[assessment])
     return assessment
 
 

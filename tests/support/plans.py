@@ -149,8 +149,8 @@ def endorse(
         ActionPlan.objects.filter(pk=plan.pk).update(endorsed_version=version)
         plan.refresh_from_db()
         return None
-    return versions.record_endorsement(
-        versions.latest_version(plan),
+    return services.record_endorsement(
+        version=versions.latest_version(plan),
         level=level,
         endorsed_by=by,
         role=role,
@@ -231,7 +231,7 @@ def endorsed_plan(plan, people, settings, tmp_path) -> ActionPlan:
     under a temporary MEDIA_ROOT), so public. (Versions area: citygrow.plans.versions.)"""
     settings.MEDIA_ROOT = tmp_path / "media"
     officer = people["officer"]
-    versions.freeze(plan, by=officer)
+    services.freeze(plan=plan, by=officer)
     for level, name, role in [
         ("administrative", "Eleni Papadopoulou", "Director-General"),
         ("political", "Mayor of Athens", "Mayor"),

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
-from citygrow.mentoring.demo import create_demo_programme
+from citygrow.demo.plan import create_demo_plan
+from citygrow.demo.programme import create_demo_programme
 from citygrow.people.models import City, Organisation, Role, User
-from citygrow.plans.demo import create_demo_plan
 from citygrow.plans.services import ensure_default_statuses
-from citygrow.practices.services import refresh_search_index
+from citygrow.practices.models import Practice
 
 #: The demo accounts: user name, name, roles. Their password is DEMO_PASSWORD. Only `seed --demo`
 #: creates them, for development and trying the site; never run it on a production database.
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         call_command(
             "load_toolkit", settings.DATA_DIR / "toolkits", stdout=self.stdout, stderr=self.stderr
         )
-        refresh_search_index()
+        Practice.objects.all().refresh_search_index()
         ensure_default_statuses()
         if demo:
             self._create_demo_people()
@@ -141,7 +142,5 @@ class Command(BaseCommand):
                 for i, question in enumerate(questions)
             )
             # Published, hence frozen: its scores are stored with it, as on publishing.
-            from citygrow.assessments.insights import store_published_scores
-
-            store_published_scores([assessment])
+            store_published_scores(assessments=[assessment])
             self.stdout.write(f"demo assessment: {assessment}")

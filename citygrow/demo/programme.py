@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Theme, Toolkit
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.models import (
     Pairing,
@@ -387,7 +388,7 @@ def _schemes(
                 services.make_pairings(
                     scheme=scheme, pairs=[(cities[mentor].pk, cities[implementing].pk)], by=by
                 )
-            except services.MentoringError as error:
+            except ServiceError as error:
                 # Someone changed the scheme since; their change stands.
                 logger.warning("Demo pairing %s → %s not made: %s", mentor, implementing, error)
     return schemes

@@ -25,8 +25,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from citygrow.assessments.insights import store_published_scores
 from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Toolkit
 from citygrow.people.models import City, Country
 
@@ -185,7 +185,7 @@ def generate_assessments(
                 ]
                 Answer.objects.bulk_create(answers, batch_size=2000)
                 # Published, hence frozen: their scores are stored with them, as on publishing.
-                store_published_scores(new)
+                store_published_scores(assessments=new)
                 made_assessments += len(new)
                 made_answers += len(answers)
     return made_assessments, made_answers

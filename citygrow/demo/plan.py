@@ -1,7 +1,7 @@
 """The demo action plan: Athens in the demo programme's Munich → Athens pairing on theme A.
 
 `create_demo_plan` builds it through the assessments and plans services, for
-`manage.py seed --demo`, after the demo programme (citygrow.mentoring.demo), so that the demo
+`manage.py seed --demo`, after the demo programme (citygrow.demo.programme), so that the demo
 shows issue 7's loop from end to end: Athens assesses itself (April 2017), turns two gaps and a
 finding of its study visit to Munich into a plan, has it endorsed at the administrative and the
 political level (December 2017), reports progress through 2018, moves an action's end date
@@ -13,22 +13,22 @@ plan or position in CITIES GROW, and says so where it is shown: the plan's title
 the assessments' titles and evidence, the objectives' and actions' descriptions, the updates,
 the endorsers' names and the signed documents.
 
-Each step runs on a *demo clock* (`_on`): the services stamp their records (the audit trail,
-when the plan was started, a version frozen, an endorsement recorded, an update made) with the
-demo day the step happens on, and check dates ("not in the future") against it, so the plan's
-timeline reads as 2017-2018. Running it again changes nothing once the pairing has a plan
-(whoever made it, whatever has been done to it since): a demo someone has been working in
-survives `bin/serve`, which runs `seed --demo` at every start.
+Each step happens on a demo day: the assessments and plans services are given it as `at=`
+(`_at`), stamp their records with it (the audit trail, when an assessment was started, answered,
+submitted, reviewed and published, when the plan was started, a version frozen, an endorsement
+recorded, an update made) and check dates ("not in the future") against it, so the history
+reads as 2017-2018. Nothing patches the clock.
+Running it again changes nothing once the pairing has a plan (whoever made it, whatever has
+been done to it since): a demo someone has been working in survives `bin/serve`, which runs
+`seed --demo` at every start.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -39,10 +39,9 @@ from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Toolkit
 from citygrow.mentoring.models import Pairing
 from citygrow.mentoring.services import toolkit_of
-from citygrow.people import audit
-from citygrow.people.models import AuditEntry, User
-from citygrow.plans import followup, services, versions
-from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective, PlanComment
+from citygrow.people.models import User
+from citygrow.plans import services
+from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
 
 TITLE = "Athens action plan: access to public contracts for migrant entrepreneurs (illustrative)"
 SUMMARY = (
@@ -87,7 +86,7 @@ LATER = (
     },
 )
 
-# The demo days of the steps (the clock is set to them; see `_on`).
+# The demo days of the steps (given to the services as `at=`; see `_at`).
 FIRST_SUBMITTED = datetime.date(2017, 4, 3)
 FIRST_REVIEWED = datetime.date(2017, 4, 19)
 FIRST_PUBLISHED = datetime.date(2017, 4, 24)
@@ -530,60 +529,51 @@ def create_demo_plan(
         return None
     olga = people["olga"]
     first = _first_assessment(pairing, toolkit, people)
-    with _on(PLAN_STARTED):
-        plan = services.start_plan(pairing=pairing, assessment=first, title=TITLE, by=olga)
-        plan.summary = SUMMARY
-        plan.save(update_fields=["summary", "updated_at"])
-        objectives = _objectives(plan, olga)
-    with _on(FIRST_DRAFT):
-        actions = _actions(plan, objectives, olga)
+    started = _at(PLAN_STARTED)
+    plan = services.start_plan(
+        pairing=pairing, assessment=first, title=TITLE, summary=SUMMARY, by=olga, at=started
+    )
+    objectives = _objectives(plan, olga, started)
+    actions = _actions(plan, objectives, olga, _at(FIRST_DRAFT))
     for username, day, text in COMMENTS:
-        with _on(day):
-            _comment(plan, people[username], text)
-    with _on(FROZEN):
-        version = versions.freeze(plan, olga)
+        services.add_comment(plan=plan, text=text, by=people[username], at=_at(day))
+    version = services.freeze(plan=plan, by=olga, at=_at(FROZEN))
     for level, endorsed_by, role, day in ENDORSEMENTS:
-        with _on(day):
-            versions.record_endorsement(
-                version,
-                level=level,
-                endorsed_by=endorsed_by,
-                role=role,
-                endorsed_on=day,
-                document=SimpleUploadedFile(
-                    f"signed-{level}.pdf",
-                    pdf(
-                        [
-                            TITLE,
-                            f"Version {version.number}: {level} endorsement",
-                            f"Signed: {endorsed_by}, {day.isoformat()}",
-                            "Illustrative: a document made up for the CITIES GROW demo.",
-                        ]
-                    ),
-                    content_type="application/pdf",
+        services.record_endorsement(
+            version=version,
+            level=level,
+            endorsed_by=endorsed_by,
+            role=role,
+            endorsed_on=day,
+            document=SimpleUploadedFile(
+                f"signed-{level}.pdf",
+                pdf(
+                    [
+                        TITLE,
+                        f"Version {version.number}: {level} endorsement",
+                        f"Signed: {endorsed_by}, {day.isoformat()}",
+                        "Illustrative: a document made up for the CITIES GROW demo.",
+                    ]
                 ),
-                by=olga,
-            )
+                content_type="application/pdf",
+            ),
+            by=olga,
+            at=_at(day),
+        )
     _updates(actions, olga)
     key, moved_to = MOVED
-    with _on(EDITED):
-        _move_end(plan, Action.objects.get(pk=actions[key].pk), moved_to, olga)
+    _move_end(plan, Action.objects.get(pk=actions[key].pk), moved_to, olga, _at(EDITED))
     later = _later_assessment(first, people)
-    with _on(LATER_PUBLISHED):
-        followup.link_follow_up(plan=plan, assessment=later, by=olga)
+    services.link_follow_up(plan=plan, assessment=later, by=olga, at=_at(LATER_PUBLISHED))
     return plan
 
 
-# The demo clock -------------------------------------------------------------------------------
+# The demo's moments ---------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _on(day: datetime.date, hour: int = 10) -> Iterator[None]:
-    """Run the block as if it were `day` (at `hour`, local time): what the services stamp
-    (auto_now_add fields, the audit trail) and check ("not in the future") uses that day."""
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """The moment a step happens: `day` at `hour`, local time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 # Assessments ----------------------------------------------------------------------------------
@@ -618,12 +608,9 @@ def _publish(
 ) -> None:
     """Submit (olga), review (fatima) and publish (olga) `assessment` on the demo `days`."""
     submitted, reviewed, published = days
-    with _on(submitted, 17):
-        assessments.submit(assessment=assessment, by=people["olga"])
-    with _on(reviewed):
-        assessments.mark_reviewed(assessment=assessment, by=people["fatima"])
-    with _on(published):
-        assessments.publish(assessment=assessment, by=people["olga"])
+    assessments.submit(assessment=assessment, by=people["olga"], at=_at(submitted, 17))
+    assessments.mark_reviewed(assessment=assessment, by=people["fatima"], at=_at(reviewed))
+    assessments.publish(assessment=assessment, by=people["olga"], at=_at(published))
 
 
 def _first_assessment(pairing: Pairing, toolkit: Toolkit, people: Mapping[str, User]) -> Assessment:
@@ -632,25 +619,26 @@ def _first_assessment(pairing: Pairing, toolkit: Toolkit, people: Mapping[str, U
     found = _demo_assessment(pairing.implementing_city_id, toolkit.pk, title)
     if found is not None:
         return found
-    olga = people["olga"]
-    with _on(assessed_on, 9):
-        assessment = assessments.start_assessment(
-            city=pairing.implementing_city,
-            toolkit=toolkit,
-            title=title,
-            assessed_on=assessed_on,
+    olga, at = people["olga"], _at(assessed_on, 9)
+    assessment = assessments.start_assessment(
+        city=pairing.implementing_city,
+        toolkit=toolkit,
+        title=title,
+        assessed_on=assessed_on,
+        by=olga,
+        at=at,
+    )
+    for index, question in _by_factor(_questions(toolkit.pk)):
+        assessments.save_answer(
+            assessment=assessment,
+            question=question,
+            value=_answer_of(answers, question, index),
+            evidence=EVIDENCE,
+            links=[],
+            seen_version=None,
             by=olga,
+            at=at,
         )
-        for index, question in _by_factor(_questions(toolkit.pk)):
-            assessments.save_answer(
-                assessment=assessment,
-                question=question,
-                value=_answer_of(answers, question, index),
-                evidence=EVIDENCE,
-                links=[],
-                seen_version=None,
-                by=olga,
-            )
     _publish(assessment, people, (FIRST_SUBMITTED, FIRST_REVIEWED, FIRST_PUBLISHED))
     return assessment
 
@@ -672,28 +660,28 @@ def _later_assessment(first: Assessment, people: Mapping[str, User]) -> Assessme
     found = _demo_assessment(first.city_id, first.toolkit_id, title)
     if found is not None:
         return found
-    olga = people["olga"]
-    with _on(assessed_on, 9):
-        later = assessments.copy_assessment(
-            source=first, title=title, assessed_on=assessed_on, by=olga
+    olga, at = people["olga"], _at(assessed_on, 9)
+    later = assessments.copy_assessment(
+        source=first, title=title, assessed_on=assessed_on, by=olga, at=at
+    )
+    current = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(assessment=later).select_related("question")
+    }
+    for index, question in _by_factor(_questions(first.toolkit_id)):
+        if question.key_factor.position not in answers:
+            continue
+        answer = current.get(question.pk)
+        assessments.save_answer(
+            assessment=later,
+            question=question,
+            value=_answer_of(answers, question, index),
+            evidence=EVIDENCE,
+            links=[],
+            seen_version=answer.version if answer is not None else None,
+            by=olga,
+            at=at,
         )
-        current = {
-            answer.question_id: answer
-            for answer in Answer.objects.filter(assessment=later).select_related("question")
-        }
-        for index, question in _by_factor(_questions(first.toolkit_id)):
-            if question.key_factor.position not in answers:
-                continue
-            answer = current.get(question.pk)
-            assessments.save_answer(
-                assessment=later,
-                question=question,
-                value=_answer_of(answers, question, index),
-                evidence=EVIDENCE,
-                links=[],
-                seen_version=answer.version if answer is not None else None,
-                by=olga,
-            )
     _publish(later, people, (LATER_SUBMITTED, LATER_REVIEWED, LATER_PUBLISHED))
     return later
 
@@ -701,7 +689,7 @@ def _later_assessment(first: Assessment, people: Mapping[str, User]) -> Assessme
 # The plan's content ---------------------------------------------------------------------------
 
 
-def _objectives(plan: ActionPlan, by: User) -> list[Objective]:
+def _objectives(plan: ActionPlan, by: User, at: datetime.datetime) -> list[Objective]:
     """The objectives, taken from the plan's suggestions (two gaps, one finding of the study
     visit); the city's own when a suggestion is not there (e.g. the report was changed)."""
     offered = services.suggestions(plan)
@@ -731,6 +719,7 @@ def _objectives(plan: ActionPlan, by: User) -> list[Objective]:
                 key_factors=key_factors,
                 source=source,
                 by=by,
+                at=at,
             )
         )
     return made
@@ -741,7 +730,9 @@ def _status(name: str) -> ActionStatus | None:
     return ActionStatus.objects.filter(name=name).first() if name else None
 
 
-def _actions(plan: ActionPlan, objectives: Sequence[Objective], by: User) -> dict[str, Action]:
+def _actions(
+    plan: ActionPlan, objectives: Sequence[Objective], by: User, at: datetime.datetime
+) -> dict[str, Action]:
     """The actions of each objective, with their sub-actions, by key."""
     made: dict[str, Action] = {}
     not_started = _status("Not started")
@@ -764,7 +755,7 @@ def _actions(plan: ActionPlan, objectives: Sequence[Objective], by: User) -> dic
             weight=Decimal(spec.weight) if spec.weight is not None else None,
         )
         action = services.save_action(
-            plan=plan, objective=objective, data=data, parent=parent, by=by
+            plan=plan, objective=objective, data=data, parent=parent, by=by, at=at
         )
         made[spec.key] = action
         for child in spec.children:
@@ -774,17 +765,6 @@ def _actions(plan: ActionPlan, objectives: Sequence[Objective], by: User) -> dic
         for action_spec in spec.actions:
             add(action_spec, objective, None)
     return made
-
-
-def _comment(plan: ActionPlan, author: User, text: str) -> None:
-    """A comment on the draft, as the plan page's comment form makes it."""
-    comment = PlanComment.objects.create(plan=plan, author=author, text=text)
-    audit.record(
-        actor=author,
-        action=AuditEntry.Action.CREATE,
-        target=comment,
-        city=plan.pairing.implementing_city,
-    )
 
 
 def _updates(actions: Mapping[str, Action], by: User) -> None:
@@ -799,19 +779,21 @@ def _updates(actions: Mapping[str, Action], by: User) -> None:
                     content_type="application/pdf",
                 )
             )
-        with _on(day, 16):
-            followup.report_progress(
-                action=Action.objects.get(pk=actions[key].pk),
-                reported_on=day,
-                text=text,
-                status=_status(status),
-                progress=progress,
-                attachments=files,
-                by=by,
-            )
+        services.report_progress(
+            action=Action.objects.get(pk=actions[key].pk),
+            reported_on=day,
+            text=text,
+            status=_status(status),
+            progress=progress,
+            attachments=files,
+            by=by,
+            at=_at(day, 16),
+        )
 
 
-def _move_end(plan: ActionPlan, action: Action, ends_on: datetime.date, by: User) -> None:
+def _move_end(
+    plan: ActionPlan, action: Action, ends_on: datetime.date, by: User, at: datetime.datetime
+) -> None:
     """Change `action`'s end date (everything else as it is): a change of content after the
     endorsement, so the plan is a new draft compared with the endorsed version."""
     data = services.ActionIn(
@@ -828,6 +810,7 @@ def _move_end(plan: ActionPlan, action: Action, ends_on: datetime.date, by: User
         parent=action.parent,
         action=action,
         by=by,
+        at=at,
     )
 
 

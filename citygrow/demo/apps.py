@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "citygrow.demo"
+    verbose_name = "Set-up and demo data"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrontConfig(AppConfig):
+    name = "citygrow.front"
+    verbose_name = "Pages composed from several apps"
