@@ -122,7 +122,9 @@ def _report(parsed: transfer.Parsed, *, dry_run: bool, applied: bool) -> dict[st
     }
 
 
-def _refused(message: str) -> Status:
+def _file_refused(message: str) -> Status:
+    """A file that cannot be read: 422 in the import's own shape (ImportRefusedOut, whose
+    `cells` a raised `Refused` would not carry)."""
     return Status(422, {"detail": message, "errors": {"file": [message]}})
 
 
@@ -154,12 +156,12 @@ def import_actions(
         request, plan_id, "plans.change_plan", _("Only the city's officers import actions.")
     )
     if file.size is not None and file.size > transfer.MAX_BYTES:
-        return _refused(transfer.too_large())
+        return _file_refused(transfer.too_large())
     try:
         table = transfer.read_table(file.name or "", file)
         parsed = transfer.parse(table, transfer.known_for(plan))
     except transfer.FileRefused as refused:
-        return _refused(refused.message)
+        return _file_refused(refused.message)
     if dry_run:
         return _report(parsed, dry_run=True, applied=False)
     if parsed.errors:

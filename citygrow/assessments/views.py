@@ -37,21 +37,20 @@ from citygrow.assessments.insights import Insights, insights_for
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.sheet import Sheet, load_sheet
 from citygrow.catalogue.models import GuideQuestion, KeyFactor
+from citygrow.core.access import get_for_user
 from citygrow.people.rules import may_see_private, roles_of
 from citygrow.publishing.charts import Series, radar_chart
 
 
 def _get_assessment_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> Assessment:
-    """The assessment, if the user may see it (404 otherwise: its existence is not revealed);
-    403 if they may see it but not do `perm`."""
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("city__country", "toolkit__theme"), pk=pk
+    """The assessment, if the user may see it (404 otherwise); 403 if they may not do `perm`."""
+    return get_for_user(
+        request,
+        Assessment.objects.select_related("city__country", "toolkit__theme"),
+        view="assessments.view_assessment",
+        perm=perm,
+        pk=pk,
     )
-    if not request.user.has_perm("assessments.view_assessment", assessment):
-        raise Http404
-    if perm and not request.user.has_perm(perm, assessment):
-        raise PermissionDenied
-    return assessment
 
 
 @require_safe

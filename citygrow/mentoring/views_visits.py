@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.access import require
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.calendar import CalendarEvent, calendar_bytes
@@ -59,13 +59,6 @@ _VISIT_RELATED = (
 
 def _visits() -> VisitQuerySet:
     return Visit.objects.select_related(*_VISIT_RELATED)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    """403 without `perm` on `obj` (the views ask after sending anonymous visitors to log
-    in)."""
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 # Planning ----------------------------------------------------------------------------------
@@ -116,7 +109,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    _require(request, "mentoring.plan_visit", pairing)
+    require(request, "mentoring.plan_visit", pairing)
     if request.method == "POST":
         return _save_visit(request, pairing, VisitForm(request.POST, pairing=pairing), None)
     kind = request.GET.get("kind")
@@ -130,7 +123,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(_visits(), pk=pk)
-    _require(request, "mentoring.plan_visit", visit)
+    require(request, "mentoring.plan_visit", visit)
     pairing = visit.pairing
     if request.method == "POST":
         return _save_visit(request, pairing, VisitForm(request.POST, pairing=pairing), visit)
@@ -240,7 +233,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write or change the report of a visit, while it is a draft."""
     visit = get_object_or_404(_visits().select_related("report"), pk=pk)
     report = visit.existing_report()
-    _require(request, "mentoring.write_report", visit.report_to_write())
+    require(request, "mentoring.write_report", visit.report_to_write())
     toolkit = services.toolkit_of(visit.pairing.scheme)
     key_factors = list(toolkit.key_factors.order_by("position")) if toolkit else []
     choices = key_factor_choices(key_factors)
@@ -299,7 +292,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = visit.existing_report()
     # Asked about the visit, whatever the report's status, so that publishing twice gets the
     # service's message rather than a refusal.
-    _require(request, "mentoring.publish_report", visit)
+    require(request, "mentoring.publish_report", visit)
     if report is None:
         messages.error(request, _("Write the report before publishing it."))
         return redirect(visit)

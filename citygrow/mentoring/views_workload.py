@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +21,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from citygrow.core.access import require
 from citygrow.core.decorators import sends_anonymous_to_login
-from citygrow.core.errors import LoginRequired, ServiceError
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring import workload as calc
 from citygrow.mentoring.models import Programme, ProgrammeCity, WorkLog
@@ -31,15 +31,6 @@ from citygrow.mentoring.rules import MANAGE
 from citygrow.mentoring.workload_forms import LogWorkForm, RatesForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    """For an anonymous visitor, the log-in page (`LoginRequired`, turned into it by
-    `sends_anonymous_to_login`); 403 for a person without `perm` (on `obj`)."""
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _partner_for_user(
@@ -53,8 +44,8 @@ def _partner_for_user(
         programme__slug=slug,
         city__slug=city,
     )
-    _require(request, "mentoring.view_workload", partner.city)
-    _require(request, perm, partner.city)
+    require(request, "mentoring.view_workload", partner.city, login_first=True)
+    require(request, perm, partner.city, login_first=True)
     return partner
 
 
@@ -205,7 +196,7 @@ def workload_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Every partner city's days, cost and co-financing, for the coordinators: three queries
     whatever the number of cities and entries."""
     programme = get_object_or_404(Programme, slug=slug)
-    _require(request, MANAGE)
+    require(request, MANAGE, login_first=True)
     partners = list(programme.partners.select_related("city"))
     logged: dict[int, list[calc.Entry]] = defaultdict(list)
     sums = (

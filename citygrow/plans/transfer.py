@@ -3,7 +3,7 @@ spreadsheet, and bring the changes back).
 
 The export has one row per action, in reading order, with plain column names (`COLUMNS`). The
 `ref` column holds the action's reference as the PDF and Word file number it ("1.2", "1.2.1"
-for a sub-action: see plans.documents.numbered); `parent ref` the reference of the action it is
+for a sub-action: see plans.numbering.numbered); `parent ref` the reference of the action it is
 part of. An import matches rows to the plan's actions by `ref`: a known reference updates that
 action, a new (or empty) one creates an action. Actions missing from the file are left alone.
 
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
+from citygrow.plans.numbering import numbered
 
 COLUMNS: tuple[str, ...] = (
     "objective",
@@ -622,7 +623,6 @@ def _work_out_change(row: Row, known: Known) -> None:
 
 def _plan_actions(plan: Any) -> tuple[list[Any], list[tuple[Any, str, int]]]:
     """The plan's objectives and its actions in reading order with their refs (3 queries)."""
-    from citygrow.plans.documents import numbered
     from citygrow.plans.models import Action
 
     objectives = list(plan.objectives.all())

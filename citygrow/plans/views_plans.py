@@ -12,14 +12,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core.access import get_for_user
 from citygrow.core.decorators import sends_anonymous_to_login
-from citygrow.core.errors import LoginRequired, ServiceError
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing
 from citygrow.plans import services
 from citygrow.plans.forms import ActionForm, CommentForm, ObjectiveForm, PlanForm, StartForm
@@ -32,14 +33,14 @@ def get_plan_for_user(request: HttpRequest, pk: int, perm: str | None = None) ->
     """The plan, if the person may see it (404 otherwise: its existence is not revealed);
     403 when they may see it but not do `perm`. An anonymous visitor asked to do `perm` logs
     in first."""
-    if perm and not request.user.is_authenticated:
-        raise LoginRequired
-    plan = get_object_or_404(ActionPlan.objects.with_pairing(), pk=pk)
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise Http404
-    if perm and not request.user.has_perm(perm, plan):
-        raise PermissionDenied
-    return plan
+    return get_for_user(
+        request,
+        ActionPlan.objects.with_pairing(),
+        view="plans.view_plan",
+        perm=perm,
+        login_first=True,
+        pk=pk,
+    )
 
 
 def _objective(plan: ActionPlan, pk: int) -> Objective:

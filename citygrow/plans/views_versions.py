@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core.access import get_for_user
 from citygrow.core.errors import ServiceError
 from citygrow.plans import compare, services, versions
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
@@ -35,7 +36,8 @@ ENDORSE = "plans.endorse_plan"
 
 def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> ActionPlan:
     """The plan, if the person may see it (else 404); 403 when they may not do `perm`."""
-    plan = get_object_or_404(
+    return get_for_user(
+        request,
         ActionPlan.objects.select_related(
             "pairing__scheme__programme",
             "pairing__scheme__theme",
@@ -43,13 +45,10 @@ def _plan(request: HttpRequest, pk: int, perm: str | None = None) -> ActionPlan:
             "pairing__mentor_city",
             "pairing__theme",
         ),
+        view="plans.view_plan",
+        perm=perm,
         pk=pk,
     )
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise Http404
-    if perm and not request.user.has_perm(perm, plan):
-        raise PermissionDenied
-    return plan
 
 
 def _version(plan: ActionPlan, number: int) -> PlanVersion:

@@ -13,7 +13,7 @@ from citygrow.people.access import Roles
 MUNICH, ATHENS, HELSINKI = 1, 2, 3
 THEME_A = 10
 
-ROLES = {
+HOLDERS = {
     "officer of Athens": Roles(officer_of=frozenset({ATHENS})),
     "mentor of Athens": Roles(mentoring=frozenset({(MUNICH, ATHENS, THEME_A)})),
     "facilitator of theme A": Roles(facilitating=frozenset({THEME_A})),
@@ -24,9 +24,9 @@ ROLES = {
 HOLDS_A_ROLE = {"officer of Athens", "mentor of Athens", "facilitator of theme A", "coordinator"}
 
 
-@pytest.mark.parametrize("who", sorted(ROLES))
+@pytest.mark.parametrize("who", sorted(HOLDERS))
 def test_any_is_true_exactly_for_the_four_roles(who):
-    assert ROLES[who].any is (who in HOLDS_A_ROLE)
+    assert HOLDERS[who].any is (who in HOLDS_A_ROLE)
 
 
 def test_any_is_false_for_explicitly_empty_roles():
@@ -36,9 +36,9 @@ def test_any_is_false_for_explicitly_empty_roles():
     assert empty.any is False
 
 
-@pytest.mark.parametrize("who", sorted(ROLES))
+@pytest.mark.parametrize("who", sorted(HOLDERS))
 def test_only_the_officer_of_athens_may_edit_athens(who):
-    assert ROLES[who].may_edit(ATHENS) is (who == "officer of Athens")
+    assert HOLDERS[who].may_edit(ATHENS) is (who == "officer of Athens")
 
 
 def test_an_officer_may_edit_only_the_cities_they_are_an_officer_of():
@@ -49,7 +49,7 @@ def test_an_officer_may_edit_only_the_cities_they_are_an_officer_of():
 
 
 def test_a_mentor_may_edit_neither_the_city_mentored_nor_its_own_city():
-    mentor = ROLES["mentor of Athens"]
+    mentor = HOLDERS["mentor of Athens"]
     assert mentor.may_edit(ATHENS) is False
     assert mentor.may_edit(MUNICH) is False
 

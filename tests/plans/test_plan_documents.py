@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from citygrow.plans import documents, services
 from citygrow.plans.models import Action
+from citygrow.plans.numbering import numbered
 from tests.support.budgets import count_queries
 from tests.support.plans import add_actions, athens_pairing
 from tests.support.roles import PEOPLE, TEAM
@@ -27,7 +28,7 @@ def test_numbering_follows_objectives_and_sub_actions():
             self.pk, self.objective_id, self.parent_id = pk, objective_id, parent_id
 
     actions = [A(1, 10), A(2, 10), A(3, 20), A(4, 10, 2), A(5, 10, 4), A(6, 10, 2)]
-    result = [(a.pk, ref, level) for a, ref, level in documents.numbered([10, 20], actions)]
+    result = [(a.pk, ref, level) for a, ref, level in numbered([10, 20], actions)]
     assert result == [
         (1, "1.1", 0),
         (2, "1.2", 0),

@@ -48,6 +48,7 @@ PURE = [
     "plans/rollup.py",
     "plans/gantt.py",
     "plans/compare.py",
+    "plans/numbering.py",
     "publishing/charts.py",
 ]
 
