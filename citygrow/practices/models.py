@@ -122,7 +122,7 @@ class Practice(models.Model):
     search_vector = SearchVectorField(
         null=True,
         editable=False,
-        help_text="PostgreSQL only: kept by practices.services.refresh_search_index.",
+        help_text="PostgreSQL only: kept by PracticeQuerySet.refresh_search_index.",
     )
 
     objects = PracticeQuerySet.as_manager()
