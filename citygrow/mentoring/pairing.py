@@ -430,7 +430,7 @@ def _why_unpaired(
     if places < pairable:
         return (
             f"Only {places} mentor {'place' if places == 1 else 'places'} for {pairable} "
-            f"implementing cities (capacity {options.capacity})"
+            f"implementing {'city' if pairable == 1 else 'cities'} (capacity {options.capacity})"
         )
     names = ", ".join(mentor.name for mentor in allowed)
     return (

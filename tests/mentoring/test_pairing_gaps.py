@@ -82,10 +82,9 @@ def test_a_mentor_with_more_places_taken_than_its_capacity_is_given_no_city():
     proposal = propose([rotterdam, tampere], HEADINGS, Options(capacity=1, taken={1: 3}))
     assert proposal.pairs == ()
     [entry] = proposal.unpaired
-    # Places left never go below 0 (the rest of the sentence, "for 1 implementing cities",
-    # is not what this test is about).
+    # Places left never go below 0.
     assert entry.city == 10
-    assert entry.reason.startswith("Only 0 mentor places for 1 ")
+    assert entry.reason == "Only 0 mentor places for 1 implementing city (capacity 1)"
 
 
 # Working languages given as a list
