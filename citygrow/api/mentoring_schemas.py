@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Path, Schema
 
 from citygrow.api.common import absolute
-from citygrow.api.schemas import KeyFactorRef
+from citygrow.api.schemas import NO_NUL, KeyFactorRef
 from citygrow.mentoring.models import (
     PLANNED_DAYS,
     Finding,
@@ -30,17 +30,14 @@ from citygrow.people.models import City, User
 #: A programme's short name in addresses (Programme.slug); anything else gets 422 before a query.
 ProgrammeSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
-#: Text sent in a body: no NUL character (PostgreSQL refuses it in a query), as Django's form
-#: fields do (ProhibitNullCharactersValidator).
-_NO_NUL = r"^[^\x00]*$"
 SlugIn = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
-UsernameIn = Annotated[str, Field(pattern=_NO_NUL, max_length=150)]
-OrganisationName = Annotated[str, Field(pattern=_NO_NUL, max_length=200)]
+UsernameIn = Annotated[str, Field(pattern=NO_NUL, max_length=150)]
+OrganisationName = Annotated[str, Field(pattern=NO_NUL, max_length=200)]
 
 
 def text(max_length: int, description: str = "") -> Any:
     """A text field that may be left out (empty), within `max_length`, without NUL."""
-    return Field("", pattern=_NO_NUL, max_length=max_length, description=description)
+    return Field("", pattern=NO_NUL, max_length=max_length, description=description)
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -376,9 +373,9 @@ class ReportIn(Schema):
 class ProgrammeIn(Schema):
     """A new programme; validated as the programme form of the pages (ProgrammeForm)."""
 
-    name: str = Field(pattern=_NO_NUL, max_length=200)
+    name: str = Field(pattern=NO_NUL, max_length=200)
     slug: str = Field(
-        pattern=_NO_NUL, max_length=100, description="Letters, digits and hyphens, e.g. cities-grow"
+        pattern=NO_NUL, max_length=100, description="Letters, digits and hyphens, e.g. cities-grow"
     )
     summary: str = text(5_000)
     starts_on: date
@@ -401,13 +398,13 @@ class ProgrammePatch(Schema):
     """Changes to a programme: the fields sent replace the stored ones; the others keep their
     value. `budget` and `coordinator` may be sent as null to clear them."""
 
-    name: str | None = Field(None, pattern=_NO_NUL, max_length=200)
-    slug: str | None = Field(None, pattern=_NO_NUL, max_length=100)
-    summary: str | None = Field(None, pattern=_NO_NUL, max_length=5_000)
+    name: str | None = Field(None, pattern=NO_NUL, max_length=200)
+    slug: str | None = Field(None, pattern=NO_NUL, max_length=100)
+    summary: str | None = Field(None, pattern=NO_NUL, max_length=5_000)
     starts_on: date | None = None
     ends_on: date | None = None
     budget: Decimal | None = None
-    funder: str | None = Field(None, pattern=_NO_NUL, max_length=300)
+    funder: str | None = Field(None, pattern=NO_NUL, max_length=300)
     coordinator: OrganisationName | None = None
     planned_days: int | None = Field(None, ge=-32768, le=32767)
     organisations: list[OrganisationName] | None = Field(None, max_length=100)
@@ -418,8 +415,8 @@ class EventIn(Schema):
     """A meeting of the whole programme; validated as on the pages (EventForm)."""
 
     kind: str = Field(description="launch, conference, final or other")
-    title: str = Field(pattern=_NO_NUL, max_length=200)
-    place: str = Field(pattern=_NO_NUL, max_length=200)
+    title: str = Field(pattern=NO_NUL, max_length=200)
+    place: str = Field(pattern=NO_NUL, max_length=200)
     starts_on: date
     ends_on: date
     attendance: int | None = Field(

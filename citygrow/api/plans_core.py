@@ -32,7 +32,7 @@ from citygrow.api.common import (
     not_found,
     refused,
 )
-from citygrow.api.schemas import ErrorOut
+from citygrow.api.schemas import NO_NUL, ErrorOut
 from citygrow.catalogue.models import KeyFactor
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing
@@ -121,50 +121,50 @@ class PlanOut(PlanSummary):
 
 class PlanIn(Schema):
     assessment_id: Id
-    title: str = Field(max_length=200)
+    title: str = Field(pattern=NO_NUL, max_length=200)
 
 
 class ObjectiveIn(Schema):
-    title: str = Field(max_length=300)
-    description: str = Field("", max_length=10_000)
+    title: str = Field(pattern=NO_NUL, max_length=300)
+    description: str = Field("", pattern=NO_NUL, max_length=10_000)
     key_factors: list[Id] = Field(description="Key factor numbers in the plan's toolkit")
     source: Objective.Source = Objective.Source.OWN
 
 
 class ObjectivePatch(Schema):
-    title: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=10_000)
+    title: str | None = Field(None, pattern=NO_NUL, max_length=300)
+    description: str | None = Field(None, pattern=NO_NUL, max_length=10_000)
     key_factors: list[Id] | None = None
 
 
 class ActionFields(Schema):
-    description: str = Field("", max_length=10_000)
-    lead: str = Field("", max_length=200)
-    partners: str = Field("", max_length=2_000)
+    description: str = Field("", pattern=NO_NUL, max_length=10_000)
+    lead: str = Field("", pattern=NO_NUL, max_length=200)
+    partners: str = Field("", pattern=NO_NUL, max_length=2_000)
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
     budget: Decimal | None = Field(None, max_digits=12, decimal_places=2)
-    funding: str = Field("", max_length=200)
-    indicator: str = Field("", max_length=300)
-    baseline: str = Field("", max_length=100)
-    target: str = Field("", max_length=100)
-    risks: str = Field("", max_length=2_000)
-    status: str | None = Field(None, description="A status's name, e.g. Completed")
+    funding: str = Field("", pattern=NO_NUL, max_length=200)
+    indicator: str = Field("", pattern=NO_NUL, max_length=300)
+    baseline: str = Field("", pattern=NO_NUL, max_length=100)
+    target: str = Field("", pattern=NO_NUL, max_length=100)
+    risks: str = Field("", pattern=NO_NUL, max_length=2_000)
+    status: str | None = Field(None, pattern=NO_NUL, description="A status's name, e.g. Completed")
     progress: int | None = Field(None, ge=-32768, le=32767, description="0..100")
     weight: Decimal | None = Field(None, max_digits=7, decimal_places=2)
     parent_id: Id | None = Field(None, description="The action this is a sub-action of")
 
 
 class ActionCreate(ActionFields):
-    title: str = Field(max_length=300)
+    title: str = Field(pattern=NO_NUL, max_length=300)
 
 
 class ActionPatch(ActionFields):
-    title: str | None = Field(None, max_length=300)
+    title: str | None = Field(None, pattern=NO_NUL, max_length=300)
 
 
 class CommentIn(Schema):
-    text: str = Field(max_length=5_000)
+    text: str = Field(pattern=NO_NUL, max_length=5_000)
 
 
 class SuggestionOut(Schema):

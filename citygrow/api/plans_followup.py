@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 from citygrow.api.auth import SIGNED_IN
 from citygrow.api.common import ANYONE, READ, WRITE, absolute, invalid, not_found
 from citygrow.api.plans_core import acting_plan, visible_plan
+from citygrow.api.schemas import NO_NUL
 from citygrow.assessments.models import Assessment
 from citygrow.core.errors import ServiceError
 from citygrow.people.rules import may_see_private
@@ -67,9 +68,11 @@ class UpdateOut(Schema):
 
 class UpdateIn(Schema):
     reported_on: datetime.date
-    text: str = Field(..., max_length=10_000)
+    text: str = Field(..., pattern=NO_NUL, max_length=10_000)
     status: str | None = Field(
-        None, description="The name of the new status (e.g. Completed); none: unchanged."
+        None,
+        pattern=NO_NUL,
+        description="The name of the new status (e.g. Completed); none: unchanged.",
     )
     progress: int | None = Field(
         None,

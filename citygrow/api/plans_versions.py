@@ -19,7 +19,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from citygrow.api.auth import SIGNED_IN, require_write
 from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden
 from citygrow.api.plans_core import acting_plan, visible_plan
-from citygrow.api.schemas import ErrorOut
+from citygrow.api.schemas import NO_NUL, ErrorOut
 from citygrow.plans import compare, services, versions
 from citygrow.plans.models import ActionPlan, Endorsement, PlanVersion
 
@@ -59,8 +59,8 @@ class VersionOut(VersionSummary):
 
 class EndorsementIn(Schema):
     level: Literal["administrative", "political"]
-    endorsed_by: str = Field(max_length=200)
-    role: str = Field(max_length=200)
+    endorsed_by: str = Field(pattern=NO_NUL, max_length=200)
+    role: str = Field(pattern=NO_NUL, max_length=200)
     endorsed_on: date
 
 

@@ -12,6 +12,11 @@ ThemeCode = Annotated[str, Path(pattern=r"^[A-Z]$", description="Theme code, e.g
 CitySlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
 
+#: Text sent in a body: no NUL character (PostgreSQL refuses it in a query), as Django's form
+#: fields refuse it; a request with one gets 422, like any other invalid field.
+NO_NUL = r"^[^\x00]*$"
+
+
 class CountryOut(Schema):
     code: str = Field(description="ISO 3166-1 alpha-2 code")
     name: str

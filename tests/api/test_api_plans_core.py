@@ -175,6 +175,9 @@ def test_the_officer_builds_a_plan_through_the_api(people, athens_assessment):
         ({"status": "Sleeping"}, "status", "There is no such status: Sleeping."),
         ({"title": " "}, "title", "Give the action a title."),
         ({"parent_id": 999999}, "parent_id", "This plan has no action 999999."),
+        # A NUL character (PostgreSQL refuses it: a 500 before, found by the API fuzzing).
+        ({"baseline": "a\x00b"}, "baseline", ""),
+        ({"status": "Done\x00"}, "status", ""),
     ],
 )
 def test_bad_action_input_is_refused(people, plan, body, field, message):
