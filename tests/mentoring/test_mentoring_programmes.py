@@ -528,7 +528,7 @@ def test_accepting_the_proposal_pairs_the_cities(proposing, people):
     # Now Rotterdam is full and the page says who is left, and why.
     page = proposing.get(url("proposal", *SCHEME_A)).content.decode()
     assert "Rotterdam → Tampere" in page
-    assert "Only 0 mentor places for 1 implementing cities" in page
+    assert "Only 0 mentor places for 1 implementing city" in page
 
 
 def test_the_coordinator_edits_the_proposal_before_accepting(proposing):
