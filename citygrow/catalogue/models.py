@@ -114,6 +114,23 @@ class Toolkit(models.Model):
         ),
     )
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_editions",
+        verbose_name=_("based on"),
+        help_text=_("The edition this one was started from as a copy, if any."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text=_(
+            "Raised by one at every change of the edition's own fields; a save from a "
+            "page or the API names the version it saw (conflict protection)."
+        ),
+    )
 
     objects = ToolkitQuerySet.as_manager()
 
@@ -169,11 +186,20 @@ class Toolkit(models.Model):
                     "summary": factor.summary,
                     "why": factor.why,
                     "guide_questions": [
-                        {"text": question.text, "sub_items": question.sub_items}
+                        {
+                            "text": question.text,
+                            "sub_items": question.sub_items,
+                            "note": question.note,
+                        }
                         for question in factor.guide_questions.all()
                     ],
                     "examples": [
-                        {"city": practice.city.name, "text": practice.text, "links": practice.links}
+                        {
+                            "city": practice.city.name,
+                            "text": practice.text,
+                            "links": practice.links,
+                            "note": practice.note,
+                        }
                         for practice in factor.practices.all()
                     ],
                 }
@@ -192,6 +218,9 @@ class Term(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     term = models.CharField(_("term"), max_length=200)
     definition = models.TextField(_("definition"), blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+    )
 
     class Meta:
         ordering = ["toolkit", "position"]
@@ -215,6 +244,9 @@ class KeyFactor(models.Model):
     heading = models.CharField(_("heading"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     why = models.TextField(_("why it matters"))
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+    )
 
     class Meta:
         ordering = ["toolkit", "position"]
@@ -242,6 +274,17 @@ class GuideQuestion(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.TextField(_("question"))
     sub_items = models.JSONField(_("sub-items"), default=list, blank=True)
+    note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_(
+            "Shown to readers with the question: e.g. that a word unreadable in the source was "
+            "restored."
+        ),
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+    )
 
     class Meta:
         ordering = ["key_factor", "position"]
@@ -264,6 +307,9 @@ class ContextFactor(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     category = models.CharField(_("category"), max_length=200)
     examples = models.JSONField(_("examples"), default=list)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+    )
 
     class Meta:
         ordering = ["toolkit", "position"]

@@ -141,7 +141,11 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
     for key_factor, factor in zip(key_factors, document.key_factors, strict=True):
         questions += [
             GuideQuestion(
-                key_factor=key_factor, position=j, text=question.text, sub_items=question.sub_items
+                key_factor=key_factor,
+                position=j,
+                text=question.text,
+                sub_items=question.sub_items,
+                note=question.note or "",
             )
             for j, question in enumerate(factor.guide_questions, start=1)
         ]
@@ -153,6 +157,7 @@ def _create_toolkit(theme: Theme, document: ToolkitDocument, fingerprint: str) -
                 position=k,
                 text=example.text,
                 links=example.links,
+                note=example.note or "",
                 year=document.source.year,
                 source=source,
             )

@@ -66,12 +66,14 @@ class TermSpec(_Part):
 class GuideQuestionSpec(_Part):
     text: Text
     sub_items: list[Text] = []
+    note: Text | None = None
 
 
 class ExampleSpec(_Part):
     city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     text: Text
     links: list[Link] = []
+    note: Text | None = None
 
 
 class KeyFactorSpec(_Part):

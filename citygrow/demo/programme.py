@@ -51,11 +51,13 @@ COORDINATOR = "EUROCITIES"
 FUNDER = "Asylum, Migration and Integration Fund of the European Union"
 
 # 002: "Its budget will be of 650.000 euro with 10% of cofinancing brought up by the 16 cities
-# partners (in staff costs)."
+# partners (in staff costs)." Planned in the 2016 concept note, not a record of the budget spent:
+# the demo says "planned (concept note, 2016)" wherever it shows it.
 BUDGET = Decimal("650000")
 CO_FINANCING_SHARE = Decimal("0.10")
 
 # 002: "We foresee the total workload for cities at 30 full days of work over 2 years (tbc)".
+# Planned, and "to be confirmed" in the source: the demo says so wherever it shows it.
 PLANNED_DAYS = 30
 
 # The dates. 002 (the concept note of 2016) planned "autumn 2016" to "autumn 2018 (24 months)",
@@ -127,14 +129,15 @@ DAY_RATE = Decimal("300.00")
 SUMMARY = (
     "CITIES GROW (Cities integrating refugees and migrants through economic activity) was "
     "coordinated by EUROCITIES and co-funded by the Asylum, Migration and Integration Fund of "
-    "the European Union. It ran from February 2017 to January 2019, with a budget of 650,000 "
-    "euro, 10% of it co-financed by the 16 partner cities in staff costs, and a planned "
-    "workload of 30 days per city over two years. Historical, from the project's documents: the "
-    "16 partner cities, the four themes, the expert organisations facilitating them (as the "
-    "2016 concept note planned: Migration Policy Group for themes A and D, MigrationWork for B, "
-    "Migration Policy Institute for C), the launch meeting in Brussels, the Integrating Cities "
+    "the European Union. It ran from February 2017 to January 2019. Historical, from the "
+    "project's documents: the 16 partner cities, the four themes, the Integrating Cities "
     "Conference VIII in Milan on 7-8 November 2018, and that Munich and Athens were a mentoring "
     "pair.\n\n"
+    "Planned (concept note, 2016), not a record of what happened: a budget of 650,000 euro, 10% "
+    "of it co-financed by the 16 partner cities in staff costs; a launch meeting in Brussels; a "
+    "workload of 30 days per city over two years (tbc); the expert organisations facilitating "
+    "the themes (Migration Policy Group for A and D, MigrationWork for B, Migration Policy "
+    "Institute for C).\n\n"
     "This is a demo. Illustrative, made up to show how the platform works and not a record of "
     "the project: which scheme each city is in and in which role (including Munich as Athens's "
     "mentor on theme A), the other pairs, the dates of the launch and final meetings, the "
@@ -147,7 +150,7 @@ EVENTS = [
     # 002: "1 launch meeting in Brussels (2 days)"; the date is illustrative.
     (
         ProgrammeEvent.Kind.LAUNCH,
-        "Launch meeting (date illustrative)",
+        "Launch meeting (planned (concept note, 2016); date illustrative)",
         "Brussels",
         datetime.date(2017, 3, 8),
         datetime.date(2017, 3, 9),

@@ -119,6 +119,17 @@ class Practice(models.Model):
     links = models.JSONField(_("links"), default=list, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500)
+    note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_(
+            "Shown to readers with the example: e.g. that the source prints a link that belongs "
+            "to another example."
+        ),
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,

@@ -145,3 +145,35 @@ def test_every_example_city_and_every_partner_city_is_a_city(seeded):
     ]  # fmt: skip
     assert set(partners) <= set(City.objects.values_list("name", flat=True))
     assert City.objects.filter(name__in=partners).values("country").distinct().count() == 12
+
+
+def test_toolkit_c_tells_readers_what_the_editors_restored_or_moved(toolkit_c, client):
+    """Issue 12: what the YAML comments knew is shown to readers as editor's notes."""
+    mapping = GuideQuestion.objects.get(
+        key_factor__toolkit=toolkit_c, text="Was the strategy drawn up based on a mapping exercise?"
+    )
+    assert "unreadable in the source" in mapping.note
+    # The NewCo Helsinki address printed at the end of the Lisbon example belongs to Helsinki.
+    helsinki = Practice.objects.get(
+        toolkit=toolkit_c, key_factor__position=4, city__name="Helsinki"
+    )
+    lisbon = Practice.objects.get(toolkit=toolkit_c, key_factor__position=4, city__name="Lisbon")
+    assert helsinki.links == ["https://newcohelsinki.fi/en/"]
+    assert "Lisbon example" in helsinki.note
+    assert lisbon.links == [] and "newcohelsinki" not in lisbon.text
+    assert "belongs to the Helsinki example" in lisbon.note
+    # Dublin's first example links, in the source itself, to Brighton & Hove's strategy.
+    dublin = Practice.objects.get(toolkit=toolkit_c, key_factor__position=1, city__name="Dublin")
+    assert dublin.links == ["https://bit.ly/2DqTCvA"]
+    assert "Brighton & Hove" in dublin.note
+
+    page = client.get(toolkit_c.get_absolute_url()).content.decode()
+    assert page.count("Editor's note:") == 4
+    assert "unreadable in the source document" in page
+    practice_page = client.get(dublin.get_absolute_url()).content.decode()
+    assert "Editor's note:" in practice_page and "Brighton &amp; Hove" in practice_page
+
+
+def test_toolkits_without_notes_have_none(toolkit_a):
+    assert not GuideQuestion.objects.filter(key_factor__toolkit=toolkit_a).exclude(note="").exists()
+    assert not Practice.objects.filter(toolkit=toolkit_a).exclude(note="").exists()

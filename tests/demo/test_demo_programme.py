@@ -88,6 +88,13 @@ def test_the_events_say_what_is_illustrative(demo):
     assert launch.place == "Brussels"
     assert (launch.ends_on - launch.starts_on).days == 1  # two days
     assert "illustrative" in launch.title
+    # Issue 12: what the 2016 concept note planned is called planned, not history.
+    assert "planned (concept note, 2016)" in launch.title
+    planned = demo.summary.split("Planned (concept note, 2016)")[1]
+    assert "650,000 euro" in planned and "Brussels" in planned
+    assert "30 days per city over two years (tbc)" in planned
+    history = demo.summary.split("Planned (concept note, 2016)")[0]
+    assert "650,000" not in history and "Brussels" not in history
     conference = events[ProgrammeEvent.Kind.CONFERENCE]
     assert conference.title == "Integrating Cities Conference VIII"
     assert conference.place == "Milan"
