@@ -6,22 +6,17 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write, signed_in
-from citygrow.api.common import ANYONE, Refused, absolute, errors_of, forbidden, refused
+from citygrow.api.common import ANYONE, Refused, absolute, errors_of, refused
 from citygrow.api.schemas import (
-    AnswerIn,
-    AnswerOut,
     ApiTokenOut,
-    AssessmentOut,
-    AssessmentSummary,
     CityOut,
     CitySlug,
-    ConflictOut,
     ErrorOut,
     MeOut,
     PracticeOut,
@@ -29,14 +24,8 @@ from citygrow.api.schemas import (
     ThemeOut,
     ToolkitOut,
     ToolkitSummary,
-    answer_out,
 )
-from citygrow.assessments import services as assessment_services
-from citygrow.assessments.forms import AnswerForm
-from citygrow.assessments.insights import insights_for, results_of
-from citygrow.assessments.models import Assessment
-from citygrow.assessments.sheet import load_sheet
-from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
+from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.core.errors import ServiceError
 from citygrow.people.models import ApiToken, City
 from citygrow.people.services import revoke_token
@@ -115,6 +104,7 @@ def _practice(request: HttpRequest, practice: Practice) -> dict[str, Any]:
         "key_factor": {"number": factor.position, "heading": factor.heading} if factor else None,
         "text": practice.text,
         "links": practice.links,
+        "note": practice.note,
         "year": practice.year,
         "source": practice.source,
         "url": absolute(request, practice.get_absolute_url()),
@@ -209,7 +199,12 @@ def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
                 "summary": factor.summary,
                 "why": factor.why,
                 "guide_questions": [
-                    {"number": q.position, "text": q.text, "sub_items": q.sub_items}
+                    {
+                        "number": q.position,
+                        "text": q.text,
+                        "sub_items": q.sub_items,
+                        "note": q.note,
+                    }
                     for q in factor.guide_questions.all()
                 ],
                 "examples": [
@@ -219,6 +214,7 @@ def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
                         "country": p.city.country.code,
                         "text": p.text,
                         "links": p.links,
+                        "note": p.note,
                     }
                     for p in factor.practices.all()
                 ],
@@ -376,148 +372,11 @@ def revoke_my_token(request: HttpRequest, token_id: int) -> Any:
     return Status(204, None)
 
 
-# -- assessments ------------------------------------------------------------------------------
-
-
-def _assessment_summary(
-    request: HttpRequest, assessment: Assessment, overall: float | None
-) -> dict[str, Any]:
-    return {
-        "id": assessment.pk,
-        "city": assessment.city.name,
-        "city_slug": assessment.city.slug,
-        "theme": assessment.toolkit.theme.code,
-        "toolkit_year": assessment.toolkit.year,
-        "title": assessment.title,
-        "assessed_on": assessment.assessed_on.isoformat(),
-        "status": assessment.status,
-        "overall": overall,
-        "url": absolute(request, assessment.get_absolute_url()),
-    }
-
-
-@api.get(
-    "/assessments",
-    response={200: list[AssessmentSummary], 401: ErrorOut},
-    openapi_extra=ANYONE,
-    tags=["assessments"],
-    summary="Assessments",
-)
-def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
-    """Published assessments, and the private ones the caller may see."""
-    assessments = list(
-        Assessment.objects.visible_to(request.user).select_related("city", "toolkit__theme")
-    )
-    overall: dict[int, float | None] = {}
-    by_toolkit: dict[int, list[Assessment]] = {}
-    for assessment in assessments:
-        by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
-    for toolkit_id, group in by_toolkit.items():
-        overall |= {pk: result.overall for pk, result in results_of(group, toolkit_id).items()}
-    return [_assessment_summary(request, a, overall.get(a.pk)) for a in assessments]
-
-
-def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("city", "toolkit__theme"), pk=assessment_id
-    )
-    if not request.user.has_perm("assessments.view_assessment", assessment):
-        raise Http404
-    return assessment
-
-
-@api.get(
-    "/assessments/{assessment_id}",
-    response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=ANYONE,
-    tags=["assessments"],
-    summary="One assessment with its scores, gaps and answers",
-)
-def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
-    assessment = _visible_assessment(request, assessment_id)
-    sheet = load_sheet(assessment, with_comments=False)
-    insights = insights_for(assessment, sheet)
-    result = sheet.result
-    return {
-        **_assessment_summary(request, assessment, result.overall),
-        "distance": result.distance,
-        "answered": result.answered,
-        "total": result.total,
-        "dont_know": result.dont_know,
-        "gaps": [gap.key for gap in result.gaps],
-        "key_factors": sheet.factors,
-        "context": {c.factor.category: c.note.explanation for c in sheet.context if c.note},
-        "compared": insights,
-        "learn": [
-            {
-                "key_factor": gap.key,
-                "mentors": insights.mentors.get(gap.key, []),
-                "practices": [p.pk for p in insights.practices.get(gap.key, [])],
-            }
-            for gap in result.gaps
-        ],
-    }
-
-
-@api.put(
-    "/assessments/{assessment_id}/answers/{question_id}",
-    response={
-        200: AnswerOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ConflictOut,
-        422: ErrorOut,
-    },
-    auth=SIGNED_IN,
-    tags=["assessments"],
-    summary="Answer a question",
-)
-def save_answer(
-    request: HttpRequest, assessment_id: int, question_id: int, payload: AnswerIn
-) -> Any:
-    """For the city's officers, while the assessment is a draft, with a read-write token or the
-    browser session. Send back the `version` you read: if someone changed the answer since, the
-    answer is not saved and 409 returns the current one."""
-    require_write(request)
-    assessment = _visible_assessment(request, assessment_id)
-    if not request.user.has_perm("assessments.change_assessment", assessment):
-        raise forbidden("Only the city's officers change a draft assessment's answers.")
-    question = get_object_or_404(
-        GuideQuestion.objects.select_related("key_factor"),
-        pk=question_id,
-        key_factor__toolkit=assessment.toolkit_id,
-    )
-    form = AnswerForm(
-        {
-            "value": payload.value,
-            "evidence": payload.evidence,
-            "links": "\n".join(payload.links),
-            "version": payload.version,
-        }
-    )
-    if not form.is_valid():
-        raise Refused(422, "The answer is not valid.", errors_of(form))
-    try:
-        answer = assessment_services.save_answer_from(
-            assessment=assessment, question=question, data=form.cleaned_data, by=request.user
-        )
-    except assessment_services.Conflict as conflict:
-        return Status(
-            409,
-            {
-                "detail": str(conflict),
-                "current": answer_out(question.key_factor.position, question, conflict.current),
-            },
-        )
-    except assessment_services.AssessmentError as error:
-        raise forbidden(str(error)) from error
-    return answer_out(question.key_factor.position, question, answer)
-
-
+api.add_router("", "citygrow.api.assessments.router")  # self-assessments and their workflow
 api.add_router("", "citygrow.api.mentoring.router")  # programmes, schemes, pairings, visits
 api.add_router("", "citygrow.api.plans_core.router")  # action plans, objectives, actions
 api.add_router("", "citygrow.api.plans_versions.router")  # versions and endorsements
 api.add_router("", "citygrow.api.plans_followup.router")  # progress, measured change
 api.add_router("", "citygrow.api.plans_documents.router")  # action import and export
+api.add_router("", "citygrow.api.toolkit_editions.router")  # toolkit editions
+api.add_router("", "citygrow.api.toolkit_authoring.router")  # editing a draft edition

@@ -29,10 +29,20 @@ from django.utils.translation import ngettext
 from ninja import Router, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write, signed_in
-from citygrow.api.common import ANYONE, READ, WRITE, forbidden, form_refused, invalid, refused
+from citygrow.api.common import (
+    ANYONE,
+    READ,
+    WRITE,
+    forbidden,
+    form_refused,
+    invalid,
+    not_found,
+    refused,
+)
 from citygrow.api.mentoring_schemas import (
     EventIn,
     EventOut,
+    FindingKeyFactorsIn,
     MemberIn,
     MemberOut,
     PairingOut,
@@ -516,9 +526,11 @@ def propose_pairings(request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode)
 def accept_pairings(
     request: HttpRequest, slug: ProgrammeSlug, code: ThemeCode, payload: PairingsIn
 ) -> Any:
-    """For coordinators: pairs each mentor city with an implementing city of the scheme (e.g.
-    the pairs of a proposal, accepted or edited). All or nothing: when one pair is not allowed,
-    none is made."""
+    """For coordinators: pairs each mentor city with an implementing city of the scheme: the
+    pairs of a proposal, accepted or edited, or any pair chosen by hand (a theme without a
+    toolkit has no proposal), as on the scheme page. All or nothing: when one pair is not
+    allowed, none is made. The mentor city's officers become mentors of the implementing city
+    on the scheme's theme, without an invitation, for as long as the pairing exists."""
     scheme = _opened(
         request, lambda: _scheme(slug, code), MANAGE, _("Only coordinators pair cities.")
     )
@@ -544,7 +556,9 @@ def accept_pairings(
     summary="Undo a pairing",
 )
 def delete_pairing(request: HttpRequest, pairing_id: int) -> Any:
-    """For coordinators; refused once the pairing has visits."""
+    """For coordinators; refused (422, with the reason) while the pairing has visits or an
+    action plan, which would be lost with it. Its invited mentors' roles and open invitations
+    go with it, and its mentor city's officers stop being mentors of its implementing city."""
     pairing = _opened(
         request,
         lambda: get_object_or_404(_pairings(), pk=pairing_id),
@@ -734,6 +748,48 @@ def publish_visit_report(request: HttpRequest, visit_id: int) -> Any:
         on=_itself,
     )
     services.publish_report(report=report, by=signed_in(request))
+    return report
+
+
+@router.put(
+    "/visits/{visit_id}/report/findings/{number}/key-factors",
+    response={**WRITE, 200: ReportOut},
+    auth=SIGNED_IN,
+    summary="Tie a finding kept without key factors to them",
+)
+def tie_visit_finding(
+    request: HttpRequest, visit_id: int, number: int, payload: FindingKeyFactorsIn
+) -> Any:
+    """For the facilitators of the theme and coordinators, once the theme has a published
+    toolkit: the finding is the report's `number`th (from 1, in the report's order), and
+    `key_factors` are the numbers of the toolkit's key factors. On a published report (final)
+    only a finding without key factors can be tied; its text never changes."""
+    report = _opened(
+        request,
+        lambda: _visible_report(request, visit_id),
+        "mentoring.publish_report",
+        _("Only the theme's facilitators and coordinators tie findings to key factors."),
+        on=lambda report: report.visit,
+    )
+    findings = list(report.findings.all()) if 0 < number <= 200 else []
+    if number > len(findings) or number < 1:
+        raise not_found(_("This report has no finding %(number)s.") % {"number": number})
+    finding = findings[number - 1]
+    finding.report = report
+    toolkit = services.toolkit_of(report.visit.pairing.scheme)
+    ids = dict(toolkit.key_factors.values_list("position", "pk")) if toolkit else {}
+    unknown = [n for n in payload.key_factors if n not in ids] if toolkit else []
+    if unknown:
+        raise invalid(
+            "key_factors",
+            _("The scheme's toolkit has no key factor %(key_factor)s (it has %(count)s).")
+            % {"key_factor": unknown[0], "count": len(ids)},
+        )
+    services.tie_finding(
+        finding=finding,
+        key_factors=[ids[n] for n in dict.fromkeys(payload.key_factors) if n in ids],
+        by=signed_in(request),
+    )
     return report
 
 

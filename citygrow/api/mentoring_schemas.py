@@ -365,6 +365,15 @@ class FindingIn(Schema):
     )
 
 
+class FindingKeyFactorsIn(Schema):
+    key_factors: list[int] = Field(
+        ...,
+        min_length=1,
+        max_length=50,
+        description="Numbers of key factors of the scheme's toolkit",
+    )
+
+
 class ReportIn(Schema):
     summary: str = text(10_000)
     findings: list[FindingIn] = Field([], max_length=200)

@@ -112,7 +112,12 @@ class CommentOut(Schema):
 
 class PlanOut(PlanSummary):
     summary: str
-    assessment_id: int
+    assessment_id: int | None = Field(
+        description=(
+            "The assessment the plan starts from; null while it starts from the visits' "
+            "findings and the city's own objectives (tie it with PUT .../assessment)"
+        )
+    )
     objectives: list[ObjectiveOut]
     comments: list[CommentOut] | None = Field(
         description="The team's comments; null for those outside the team"
@@ -120,21 +125,40 @@ class PlanOut(PlanSummary):
 
 
 class PlanIn(Schema):
-    assessment_id: Id
+    assessment_id: Id | None = Field(
+        None,
+        description=(
+            "A submitted assessment of the city on the scheme's toolkit; null or left out: "
+            "start from the visits' findings and the city's own objectives"
+        ),
+    )
     title: str = Field(pattern=NO_NUL, max_length=200)
 
 
 class ObjectiveIn(Schema):
     title: str = Field(pattern=NO_NUL, max_length=300)
     description: str = Field("", pattern=NO_NUL, max_length=10_000)
-    key_factors: list[Id] = Field(description="Key factor numbers in the plan's toolkit")
+    key_factors: list[Id] = Field(
+        [],
+        max_length=100,
+        description=(
+            "Key factor numbers in the plan's toolkit; at least one once the plan has an "
+            "assessment, optional before"
+        ),
+    )
     source: Objective.Source = Objective.Source.OWN
 
 
 class ObjectivePatch(Schema):
     title: str | None = Field(None, pattern=NO_NUL, max_length=300)
     description: str | None = Field(None, pattern=NO_NUL, max_length=10_000)
-    key_factors: list[Id] | None = None
+    key_factors: list[Id] | None = Field(None, max_length=100)
+
+
+class TieIn(Schema):
+    assessment_id: Id = Field(
+        description="A submitted assessment of the city on the scheme's toolkit"
+    )
 
 
 class ActionFields(Schema):
@@ -293,10 +317,23 @@ def _action_out(action: Action, depth: int, progress: Decimal) -> dict[str, Any]
 
 
 def _key_factor_ids(plan: ActionPlan, numbers: list[int]) -> list[int]:
+    """The ids of the key factors numbered `numbers` in the plan's toolkit (its assessment's,
+    else the scheme's: services.toolkit_of_plan); 422 for a number it does not have."""
+    if not numbers:
+        return []
+    toolkit = services.toolkit_of_plan(plan)
+    if toolkit is None:
+        raise invalid(
+            "key_factors",
+            _(
+                "The scheme's theme has no published toolkit yet: save the objective without "
+                "key factors and tie it to them once there is one."
+            ),
+        )
     found = dict(
-        KeyFactor.objects.filter(
-            toolkit=plan.assessment.toolkit_id, position__in=numbers
-        ).values_list("position", "pk")
+        KeyFactor.objects.filter(toolkit=toolkit, position__in=numbers).values_list(
+            "position", "pk"
+        )
     )
     unknown = [n for n in numbers if n not in found]
     if unknown:
@@ -357,8 +394,11 @@ def list_suggestions(request: HttpRequest, plan_id: int) -> Any:
     if not request.user.has_perm("plans.comment_plan", plan):
         raise forbidden(_("Only the city's team sees what the plan is offered."))
     offered = services.suggestions(plan)
-    positions = dict(
-        KeyFactor.objects.filter(toolkit=plan.assessment.toolkit_id).values_list("pk", "position")
+    toolkit = services.toolkit_of_plan(plan)
+    positions = (
+        dict(KeyFactor.objects.filter(toolkit=toolkit).values_list("pk", "position"))
+        if toolkit
+        else {}
     )
     return [
         {
@@ -382,25 +422,52 @@ def list_suggestions(request: HttpRequest, plan_id: int) -> Any:
 )
 def start_plan(request: HttpRequest, pairing_id: int, payload: PlanIn) -> Any:
     """For the implementing city's officers, from a submitted assessment of the city on the
-    scheme's toolkit. One plan per pairing."""
+    scheme's toolkit; without `assessment_id`, from the visits' findings and the city's own
+    objectives (the theme has no toolkit yet, or the city has not assessed itself). One plan
+    per pairing."""
     require_write(request)
     pairing = get_object_or_404(Pairing, pk=pairing_id)
     if not request.user.has_perm("plans.add_plan", pairing):
         raise forbidden(_("Only the implementing city's officers start its action plan."))
+    assessment = None
+    if payload.assessment_id is not None:
+        assessment = _startable(pairing, payload.assessment_id)
+    with _renamed():
+        plan = services.start_plan(
+            pairing=pairing, assessment=assessment, title=payload.title, by=request.user
+        )
+    return Status(201, _plan_out(request, visible_plan(request, plan.pk)))
+
+
+def _startable(pairing: Pairing, assessment_id: int) -> Any:
+    """The assessment `assessment_id`, if a plan of `pairing` can start from it (or be tied to
+    it); 422 otherwise (also for an assessment the caller may not see: nothing is revealed)."""
     assessment = next(
-        (a for a in services.assessments_to_start_from(pairing) if a.pk == payload.assessment_id),
-        None,
+        (a for a in services.assessments_to_start_from(pairing) if a.pk == assessment_id), None
     )
     if assessment is None:
         message = _(
             "A plan starts from a submitted assessment of %(city)s on the scheme's toolkit."
         )
         raise invalid("assessment_id", message % {"city": pairing.implementing_city})
+    return assessment
+
+
+@router.put(
+    "/plans/{plan_id}/assessment",
+    response={**WRITE, 200: PlanOut},
+    auth=SIGNED_IN,
+    summary="Tie a plan started without an assessment to the city's assessment",
+)
+def tie_plan(request: HttpRequest, plan_id: int, payload: TieIn) -> Any:
+    """For the city's officers, once the city has submitted an assessment on the scheme's
+    toolkit: its gaps are then offered, objectives need key factors of its toolkit, and the
+    change can be measured. Refused (422) for a plan that has an assessment already."""
+    plan = _changer(request, plan_id)
+    assessment = _startable(plan.pairing, payload.assessment_id)
     with _renamed():
-        plan = services.start_plan(
-            pairing=pairing, assessment=assessment, title=payload.title, by=request.user
-        )
-    return Status(201, _plan_out(request, visible_plan(request, plan.pk)))
+        services.tie_to_assessment(plan=plan, assessment=assessment, by=request.user)
+    return _plan_out(request, visible_plan(request, plan.pk))
 
 
 @router.post(
@@ -410,7 +477,8 @@ def start_plan(request: HttpRequest, pairing_id: int, payload: PlanIn) -> Any:
     summary="Add an objective to a plan",
 )
 def add_objective(request: HttpRequest, plan_id: int, payload: ObjectiveIn) -> Any:
-    """For the city's officers: tied to one or more key factors, by number."""
+    """For the city's officers: tied to one or more key factors, by number (none is allowed
+    while the plan has no assessment)."""
     plan = _changer(request, plan_id)
     objective = services.save_objective(
         plan=plan,

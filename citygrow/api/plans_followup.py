@@ -80,7 +80,7 @@ class UpdateIn(Schema):
     )
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     date: datetime.date
     kind: str
     title: str
@@ -129,8 +129,10 @@ class ObjectiveChangeOut(Schema):
     key_factors: list[FactorChangeOut]
 
 
-class ChangeOut(Schema):
-    assessment: AssessmentRef
+class MeasuredChangeOut(Schema):
+    assessment: AssessmentRef | None = Field(
+        description="The assessment the plan starts from; null while it has none"
+    )
     follow_up: AssessmentRef | None
     objectives: list[ObjectiveChangeOut]
 
@@ -233,7 +235,7 @@ def report_progress(request: HttpRequest, plan_id: int, action_id: int, payload:
 
 @router.get(
     "/plans/{plan_id}/timeline",
-    response={**READ, 200: list[EventOut]},
+    response={**READ, 200: list[TimelineEventOut]},
     openapi_extra=ANYONE,
     summary="The history of a plan, newest first",
 )
@@ -291,7 +293,7 @@ def get_schedule(request: HttpRequest, plan_id: int) -> Any:
 
 @router.get(
     "/plans/{plan_id}/change",
-    response={**READ, 200: ChangeOut},
+    response={**READ, 200: MeasuredChangeOut},
     openapi_extra=ANYONE,
     summary="The change measured since the plan started",
 )
@@ -304,7 +306,7 @@ def get_change(request: HttpRequest, plan_id: int) -> Any:
 
 @router.put(
     "/plans/{plan_id}/change",
-    response={**WRITE, 200: ChangeOut},
+    response={**WRITE, 200: MeasuredChangeOut},
     auth=SIGNED_IN,
     summary="Link the later assessment that measures the change",
 )

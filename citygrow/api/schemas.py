@@ -55,6 +55,9 @@ class PracticeOut(Schema):
     key_factor: KeyFactorRef | None
     text: str
     links: list[str]
+    note: str = Field(
+        "", description="An editor's note for readers (e.g. a restoration); empty when none"
+    )
     year: int | None
     source: str
     url: str
@@ -88,6 +91,9 @@ class GuideQuestionOut(Schema):
     number: int
     text: str
     sub_items: list[str]
+    note: str = Field(
+        "", description="An editor's note for readers (e.g. a restoration); empty when none"
+    )
 
 
 class ExampleOut(Schema):
@@ -96,6 +102,9 @@ class ExampleOut(Schema):
     country: str
     text: str
     links: list[str]
+    note: str = Field(
+        "", description="An editor's note for readers (e.g. a restoration); empty when none"
+    )
 
 
 class KeyFactorOut(Schema):

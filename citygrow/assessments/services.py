@@ -47,6 +47,17 @@ class Conflict(AssessmentError):
         super().__init__(_("Someone else changed this answer since you loaded the page."))
 
 
+class NoteConflict(AssessmentError):
+    """Someone else changed this key factor's note or target since it was read. `current` is
+    their version."""
+
+    def __init__(self, current: FactorNote) -> None:
+        self.current = current
+        super().__init__(
+            _("Someone else changed this key factor's note or target since you read it.")
+        )
+
+
 def _require_draft(assessment: Assessment) -> None:
     if not assessment.is_editable:
         raise AssessmentError(
@@ -227,17 +238,39 @@ def _current(assessment: Assessment, question: GuideQuestion) -> Answer:
 
 @transaction.atomic
 def save_factor_note(
-    *, assessment: Assessment, key_factor: KeyFactor, note: str, target: int, by: Any
+    *,
+    assessment: Assessment,
+    key_factor: KeyFactor,
+    note: str,
+    target: int,
+    by: Any,
+    seen_version: int | None = None,
 ) -> FactorNote:
+    """Store the note and target of a key factor; each save raises its version by one.
+
+    With `seen_version` (the version the person read; the API sends it, the page does not),
+    a note changed since raises NoteConflict with the newer note and stores nothing.
+    """
     _require_draft(assessment)
     if key_factor.toolkit_id != assessment.toolkit_id:
         raise AssessmentError(_("That key factor is not part of this assessment's toolkit."))
-    existing = FactorNote.objects.filter(assessment=assessment, key_factor=key_factor).first()
+    existing = (
+        FactorNote.objects.select_for_update()
+        .filter(assessment=assessment, key_factor=key_factor)
+        .first()
+    )
+    if seen_version is not None and existing is not None and existing.version != seen_version:
+        raise NoteConflict(existing)
     before = {"note": existing.note, "target": str(existing.target)} if existing else {}
     record, _created = FactorNote.objects.update_or_create(
         assessment=assessment,
         key_factor=key_factor,
-        defaults={"note": note, "target": target, "updated_by": by},
+        defaults={
+            "note": note,
+            "target": target,
+            "updated_by": by,
+            "version": existing.version + 1 if existing else 1,
+        },
     )
     audit.record(
         actor=by,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -33,6 +35,23 @@ class ToolkitUploadForm(forms.Form):
         return upload
 
 
+class RaisesVersions(admin.ModelAdmin):
+    """Admin edits raise the version of what they change, like edits on the pages do, so a save
+    on the authoring pages made over an admin edit is a conflict, not a silent overwrite."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and form.has_changed() and hasattr(obj, "version"):
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline in formset.forms:
+            item = inline.instance
+            if item.pk and inline.has_changed() and hasattr(item, "version"):
+                item.version += 1
+        super().save_formset(request, form, formset, change)
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["code", "title"]
@@ -56,7 +75,7 @@ class ContextFactorInline(admin.TabularInline):
 
 
 @admin.register(Toolkit)
-class ToolkitAdmin(admin.ModelAdmin):
+class ToolkitAdmin(RaisesVersions):
     list_display = ["__str__", "status", "loaded_at"]
     list_filter = ["status", "theme"]
     list_select_related = ["theme"]
@@ -139,7 +158,7 @@ class GuideQuestionInline(admin.TabularInline):
 
 
 @admin.register(KeyFactor)
-class KeyFactorAdmin(admin.ModelAdmin):
+class KeyFactorAdmin(RaisesVersions):
     list_display = ["__str__", "toolkit"]
     list_filter = ["toolkit"]
     list_select_related = ["toolkit__theme"]

@@ -126,6 +126,7 @@ class Toolkit(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     version = models.PositiveIntegerField(
         default=1,
+        editable=False,
         help_text=_(
             "Raised by one at every change of the edition's own fields; a save from a "
             "page or the API names the version it saw (conflict protection)."
@@ -219,7 +220,9 @@ class Term(models.Model):
     term = models.CharField(_("term"), max_length=200)
     definition = models.TextField(_("definition"), blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every change; a save names the version it saw."),
     )
 
     class Meta:
@@ -245,7 +248,9 @@ class KeyFactor(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     why = models.TextField(_("why it matters"))
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every change; a save names the version it saw."),
     )
 
     class Meta:
@@ -283,7 +288,9 @@ class GuideQuestion(models.Model):
         ),
     )
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every change; a save names the version it saw."),
     )
 
     class Meta:
@@ -308,7 +315,9 @@ class ContextFactor(models.Model):
     category = models.CharField(_("category"), max_length=200)
     examples = models.JSONField(_("examples"), default=list)
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every change; a save names the version it saw."),
     )
 
     class Meta:

@@ -37,7 +37,8 @@ from django.utils import timezone
 from citygrow.assessments import services as assessments
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, KeyFactor, Toolkit
-from citygrow.mentoring.models import Pairing
+from citygrow.mentoring import services as mentoring
+from citygrow.mentoring.models import Pairing, Visit
 from citygrow.mentoring.services import toolkit_of
 from citygrow.people.models import User
 from citygrow.plans import services
@@ -694,7 +695,9 @@ def _objectives(plan: ActionPlan, by: User, at: datetime.datetime) -> list[Objec
     visit); the city's own when a suggestion is not there (e.g. the report was changed)."""
     offered = services.suggestions(plan)
     factor_ids = dict(
-        KeyFactor.objects.filter(toolkit=plan.assessment.toolkit_id).values_list("position", "pk")
+        KeyFactor.objects.filter(toolkit=services.toolkit_of_plan(plan)).values_list(
+            "position", "pk"
+        )
     )
     made = []
     for spec in OBJECTIVES:
@@ -812,6 +815,173 @@ def _move_end(
         by=by,
         at=at,
     )
+
+
+# A plan on a theme without a toolkit ----------------------------------------------------------
+#
+# Nicosia, in the demo programme's Barcelona → Nicosia pairing on theme D (whose toolkit is not in
+# the platform: data/themes.yaml), starts its plan from the findings of its study visit to
+# Barcelona, before any assessment (issue 12). Everything here is illustrative, made up for the
+# demo, and says so: the visit's agenda, the report's findings, the plan and its objectives.
+
+#: nico (Nicosia's officer) starts the plan and takes part in the visit; fatima (the facilitator
+#: of theme D) writes the report; cora (the coordinator) plans the visit.
+FINDINGS_PEOPLE = ("nico", "fatima", "cora")
+
+FINDINGS_VISIT = (
+    datetime.date(2017, 6, 20),
+    datetime.date(2017, 6, 22),
+    "Illustrative: an agenda made up for the demo, not the historical visit.\n"
+    "Day 1: welcome by the city of Barcelona; how the city's departments work together.\n"
+    "Day 2: meetings with employers' organisations and local associations.\n"
+    "Day 3: peer-to-peer discussion of Nicosia's first ideas for its action plan.",
+)
+FINDINGS_SUMMARY = (
+    "Illustrative: findings made up for the demo, not those of the CITIES GROW visit. The "
+    "theme's toolkit is not in the platform yet, so the findings have no key factors."
+)
+#: (kind, text), kept without key factors.
+FINDINGS = [
+    (
+        "strength",
+        "Illustrative: Nicosia's officers already meet local associations regularly.",
+    ),
+    (
+        "barrier",
+        "Illustrative: the city's departments have no shared way of recording complaints "
+        "about the local job market.",
+    ),
+    (
+        "action",
+        "Illustrative: agree with Barcelona's officers on a short exchange of working methods "
+        "between the two cities' departments.",
+    ),
+]
+FINDINGS_PLAN_STARTED = datetime.date(2017, 7, 10)
+FINDINGS_TITLE = "Nicosia action plan, started from the visit's findings (illustrative)"
+FINDINGS_PLAN_SUMMARY = (
+    "Illustrative: a plan made up for the CITIES GROW demo, not the City of Nicosia's action "
+    "plan. The theme's toolkit is not in the platform, so the plan starts from the findings of "
+    "the study visit to Barcelona and from the city's own objectives, before any assessment. "
+    "Once a toolkit is published and the city assesses itself against it, its officers tie the "
+    "plan to that assessment and its objectives to key factors."
+)
+FINDINGS_OWN_OBJECTIVE = (
+    "Illustrative: name one contact person per department for the plan",
+    "Illustrative: an objective of the city's own, made up for the demo.",
+)
+FINDINGS_ACTION = DemoAction(
+    key="contacts",
+    title="Illustrative: list the contact person of each department",
+    description="Illustrative: an action made up for the demo.",
+    starts_on=datetime.date(2017, 9, 1),
+    ends_on=datetime.date(2017, 12, 15),
+    lead="Illustrative: the mayor's office",
+)
+
+
+def findings_pairing() -> Pairing | None:
+    """The demo programme's Barcelona → Nicosia pairing on theme D, if it exists."""
+    return (
+        Pairing.objects.filter(
+            scheme__programme__slug="cities-grow",
+            theme__code="D",
+            mentor_city__name="Barcelona",
+            implementing_city__name="Nicosia",
+        )
+        .select_related("scheme__theme", "scheme__toolkit", "mentor_city", "implementing_city")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_demo_plan_from_findings(
+    pairing: Pairing | None = None, people: Mapping[str, User] | None = None
+) -> ActionPlan | None:
+    """Create the demo plan of Nicosia in the Barcelona → Nicosia pairing on theme D, started
+    from its study visit's findings before any assessment (the visit and its published report
+    are made too, unless the pairing has visits already), and return it. When the pairing has a
+    plan already, return it unchanged. None when the pairing or the demo people (nico, fatima,
+    cora) are missing."""
+    pairing = pairing or findings_pairing()
+    if pairing is None:
+        return None
+    existing = ActionPlan.objects.filter(pairing=pairing).first()
+    if existing is not None:
+        return existing
+    if people is None:
+        people = {u.username: u for u in User.objects.filter(username__in=FINDINGS_PEOPLE)}
+    if not all(name in people for name in FINDINGS_PEOPLE):
+        return None
+    nico = people["nico"]
+    if not pairing.visits.exists():
+        _findings_visit(pairing, people)
+    started = _at(FINDINGS_PLAN_STARTED)
+    plan = services.start_plan(
+        pairing=pairing,
+        assessment=None,
+        title=FINDINGS_TITLE,
+        summary=FINDINGS_PLAN_SUMMARY,
+        by=nico,
+        at=started,
+    )
+    offered = [s for s in services.suggestions(plan) if s.source == Objective.Source.FINDING]
+    objectives = [
+        services.save_objective(
+            plan=plan,
+            title=suggestion.title,
+            description="Illustrative: taken from a finding of the study visit, for the demo.",
+            key_factors=list(suggestion.key_factors),
+            source=suggestion.source,
+            by=nico,
+            at=started,
+        )
+        for suggestion in offered[:1]
+    ]
+    title, description = FINDINGS_OWN_OBJECTIVE
+    objectives.append(
+        services.save_objective(
+            plan=plan, title=title, description=description, key_factors=[], by=nico, at=started
+        )
+    )
+    action = FINDINGS_ACTION
+    services.save_action(
+        plan=plan,
+        objective=objectives[-1],
+        data=services.ActionIn(
+            title=action.title,
+            description=action.description,
+            lead=action.lead,
+            starts_on=action.starts_on,
+            ends_on=action.ends_on,
+            status=_status("Not started"),
+        ),
+        by=nico,
+        at=started,
+    )
+    return plan
+
+
+def _findings_visit(pairing: Pairing, people: Mapping[str, User]) -> None:
+    """Nicosia's study visit to Barcelona, with its published report (findings without key
+    factors: the theme has no toolkit in the platform)."""
+    starts_on, ends_on, agenda = FINDINGS_VISIT
+    visit = mentoring.save_visit(
+        pairing=pairing,
+        kind=Visit.Kind.STUDY,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        agenda=agenda,
+        participants=[people["nico"], people["fatima"]],
+        by=people["cora"],
+    )
+    report = mentoring.save_report(
+        visit=visit,
+        summary=FINDINGS_SUMMARY,
+        findings=[mentoring.FindingIn(kind=kind, text=text) for kind, text in FINDINGS],
+        by=people["fatima"],
+    )
+    mentoring.publish_report(report=report, by=people["fatima"])
 
 
 # Signed documents -----------------------------------------------------------------------------

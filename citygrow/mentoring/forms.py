@@ -1,5 +1,5 @@
 """Forms of the programme and scheme pages: a programme, its events, its schemes, a scheme's
-cities and the coordinator's decision on a pairing proposal."""
+cities, the coordinator's decision on a pairing proposal and a pairing made by hand."""
 
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -217,3 +217,51 @@ class ProposalForm(forms.Form):
             for city in self.cities
             if self.cleaned_data.get(self.field_name(city))
         ]
+
+
+class PairingForm(forms.Form):
+    """A pairing chosen by hand: one of the scheme's mentor cities and one of its implementing
+    cities. Mentors in `full` have no place left and implementing cities in `mentored` have a
+    mentor already (both are marked, and may still be chosen: the services say why it is
+    refused)."""
+
+    mentor = forms.TypedChoiceField(
+        label=_("Mentor city"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the scheme's mentor cities.")},
+    )
+    implementing = forms.TypedChoiceField(
+        label=_("Implementing city"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the scheme's implementing cities.")},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        mentors: Sequence[City],
+        implementing: Sequence[City],
+        full: Collection[int] = (),
+        mentored: dict[int, str] | None = None,
+    ) -> None:
+        super().__init__(data)
+        mentored = mentored or {}
+        self.fields["mentor"].choices = [("", _("Choose a mentor city"))] + [
+            (city.pk, _("%(city)s (full)") % {"city": city.name} if city.pk in full else city.name)
+            for city in mentors
+        ]
+        self.fields["implementing"].choices = [("", _("Choose an implementing city"))] + [
+            (
+                city.pk,
+                _("%(city)s (mentored by %(mentor)s)")
+                % {"city": city.name, "mentor": mentored[city.pk]}
+                if city.pk in mentored
+                else city.name,
+            )
+            for city in implementing
+        ]
+
+    def pair(self) -> tuple[int, int]:
+        """(mentor city id, implementing city id)."""
+        return self.cleaned_data["mentor"], self.cleaned_data["implementing"]

@@ -20,10 +20,11 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
@@ -44,7 +45,7 @@ from citygrow.mentoring.models import (
     WorkLog,
 )
 from citygrow.people import audit
-from citygrow.people.models import AuditEntry, City, Organisation, Role, User
+from citygrow.people.models import AuditEntry, City, Invitation, Organisation, Role, User
 
 # Programmes, events and schemes ------------------------------------------------------------
 
@@ -348,17 +349,59 @@ def make_pairings(*, scheme: Scheme, pairs: Sequence[tuple[int, int]], by: Any) 
     return created
 
 
+def why_pairing_stays(pairing: Pairing) -> str | None:
+    """Why `pairing` cannot be removed, None when it can: its visits and its action plan belong
+    to it and would be lost with it."""
+    visits = pairing.visits.count()
+    has_plan = Pairing.objects.filter(pk=pairing.pk, plan__isnull=False).exists()
+    if visits and has_plan:
+        return ngettext(
+            "This pairing has %(count)d visit and an action plan, which would be lost with it. "
+            "It can be removed only when it has neither.",
+            "This pairing has %(count)d visits and an action plan, which would be lost with it. "
+            "It can be removed only when it has neither.",
+            visits,
+        ) % {"count": visits}
+    if visits:
+        return ngettext(
+            "This pairing has %(count)d visit, which would be lost with it. It can be removed "
+            "only when it has no visit.",
+            "This pairing has %(count)d visits, which would be lost with it. It can be removed "
+            "only when it has no visit.",
+            visits,
+        ) % {"count": visits}
+    if has_plan:
+        return _(
+            "This pairing has an action plan, which would be lost with it. It can be removed "
+            "only when it has none."
+        )
+    return None
+
+
 @transaction.atomic
 def remove_pairing(*, pairing: Pairing, by: Any) -> None:
-    """Undo a pairing; refused once it has visits (they would be lost)."""
-    if pairing.visits.exists():
+    """Undo a pairing: refused (with the reason) while it has visits or an action plan.
+
+    What gave people access through it goes with it, each recorded in the audit trail: the
+    roles of the mentors invited into it and the invitations still open (Role.pairing and
+    Invitation.pairing cascade); its mentor city's officers stop being mentors of its
+    implementing city (people.access)."""
+    reason = why_pairing_stays(pairing)
+    if reason is not None:
+        raise ServiceError(reason)
+    city = pairing.implementing_city
+    for role in Role.objects.filter(pairing=pairing).select_related("user"):
+        audit.record(actor=by, action=AuditEntry.Action.DELETE, target=role, city=city)
+    for invitation in Invitation.objects.filter(pairing=pairing, accepted_at__isnull=True):
+        audit.record(actor=by, action=AuditEntry.Action.DELETE, target=invitation, city=city)
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, target=pairing, city=city)
+    try:
+        with transaction.atomic():
+            pairing.delete()
+    except (ProtectedError, IntegrityError):  # a visit or a plan was added meanwhile
         raise ServiceError(
-            _("This pairing has visits. Delete its visits first if the pairing was a mistake.")
-        )
-    audit.record(
-        actor=by, action=AuditEntry.Action.DELETE, target=pairing, city=pairing.implementing_city
-    )
-    pairing.delete()  # its mentors' roles go with it (Role.pairing cascades)
+            _("A visit or an action plan was just added to this pairing, so it stays.")
+        ) from None
 
 
 # Visits -------------------------------------------------------------------------------------
@@ -530,6 +573,54 @@ def save_report(
         city=visit.pairing.implementing_city,
     )
     return report
+
+
+@transaction.atomic
+def tie_finding(*, finding: Finding, key_factors: Sequence[int], by: Any) -> Finding:
+    """Tie a finding to the key factors it is about, after it was written: a finding kept
+    without key factors because the scheme's theme had no published toolkit then. Refused
+    while the theme still has none, for key factors of another toolkit, and, on a published
+    report (final), for a finding that has key factors already: only its missing key factors
+    are added, never its text."""
+    report = finding.report
+    toolkit = toolkit_of(report.visit.pairing.scheme)
+    if toolkit is None:
+        raise ServiceError(
+            _("The scheme's theme has no published toolkit yet, so there are no key factors."),
+            "key_factors",
+        )
+    ids = list(dict.fromkeys(key_factors))
+    if not ids:
+        raise ServiceError(_("Choose at least one key factor."), "key_factors")
+    found = list(KeyFactor.objects.filter(pk__in=ids, toolkit=toolkit))
+    if len(found) != len(ids):
+        raise ServiceError(
+            _("Choose key factors of the scheme's toolkit (%(toolkit)s).") % {"toolkit": toolkit},
+            "key_factors",
+        )
+    before = sorted(finding.key_factors.values_list("position", flat=True))
+    if report.is_published and before:
+        raise ServiceError(
+            _(
+                "This report is published and final: only a finding without key factors can "
+                "be tied to them."
+            ),
+            "key_factors",
+        )
+    finding.key_factors.set(found)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=report,
+        city=report.visit.pairing.implementing_city,
+        changes={
+            f"finding {finding.position + 1} key factors": [
+                before,
+                sorted(factor.position for factor in found),
+            ]
+        },
+    )
+    return finding
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
-"""Programme and scheme pages: the programme list and page, events, schemes, their cities and
-the pairing recommender.
+"""Programme and scheme pages: the programme list and page, events, schemes, their cities,
+pairings (by hand, or from the recommender's proposal) and their removal.
 
 Programmes and schemes are public (mentoring.rules); coordinators (`mentoring.manage_programme`)
 set them up, decide the scheme's cities and pairings. Every write goes through
-`citygrow.mentoring.services`; its refusals (`ServiceError`) are shown as messages, or next to
-the form field they are about.
+`citygrow.mentoring.services`, which the API shares; its refusals (`ServiceError`) are shown as
+messages, or next to the form field they are about.
 """
 
 import copy
@@ -27,6 +27,7 @@ from citygrow.mentoring import services
 from citygrow.mentoring.forms import (
     EventForm,
     MemberForm,
+    PairingForm,
     ProgrammeForm,
     ProposalForm,
     SchemeForm,
@@ -56,6 +57,26 @@ def _by_role(members: Iterable[SchemeCity]) -> tuple[list[SchemeCity], list[Sche
     return (
         [m for m in members if m.role == SchemeCity.Role.MENTOR],
         [m for m in members if m.role == SchemeCity.Role.IMPLEMENTING],
+    )
+
+
+def _pairing_form(
+    scheme: Scheme,
+    members: Iterable[SchemeCity],
+    pairings: Iterable[Pairing],
+    data: Any = None,
+) -> PairingForm:
+    """The form to pair two of the scheme's cities by hand, its choices marked with the places
+    the scheme's `pairings` (with their cities) already take."""
+    mentors, implementing = _by_role(members)
+    pairings = list(pairings)
+    taken = Counter(pairing.mentor_city_id for pairing in pairings)
+    return PairingForm(
+        data,
+        mentors=[member.city for member in mentors],
+        implementing=[member.city for member in implementing],
+        full={city_id for city_id, count in taken.items() if count >= scheme.capacity},
+        mentored={pairing.implementing_city_id: pairing.mentor_city.name for pairing in pairings},
     )
 
 
@@ -204,11 +225,13 @@ def scheme_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_safe
 def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The scheme's facilitator, constraints and toolkit, its cities by role and its pairings
-    with their visits."""
+    with their mentors and visits; for coordinators, the forms to add a city and to pair two
+    cities by hand."""
     scheme = _get_scheme(slug, code)
     members = list(scheme.members.select_related("city__country"))
     pairings = list(
         scheme.pairings.select_related("mentor_city", "implementing_city", "plan")
+        .annotate(invited_mentors=Count("mentors", distinct=True))
         .prefetch_related(Prefetch("visits", queryset=Visit.objects.order_by("starts_on", "pk")))
         .order_by("mentor_city__name", "implementing_city__name")
     )
@@ -220,6 +243,7 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         pairing.can_start_plan = plan is None and user.has_perm("plans.add_plan", pairing)
     can_manage = user.has_perm(MANAGE)
     mentors, implementing = _by_role(members)
+    pairing_form = _pairing_form(scheme, members, pairings) if can_manage else None
     return render(
         request,
         "mentoring/scheme_detail.html",
@@ -232,6 +256,8 @@ def scheme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "pairings": pairings,
             "can_manage": can_manage,
             "member_form": MemberForm() if can_manage else None,
+            "pairing_form": pairing_form,
+            "all_paired": bool(implementing) and len(pairings) >= len(implementing),
         },
     )
 
@@ -277,25 +303,69 @@ def member_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpRe
 
 @require_POST
 @permission_required(MANAGE)
+def pairing_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Pair a mentor city with an implementing city of the scheme, chosen by hand (with or
+    without a proposal); the services check the scheme's rules."""
+    scheme = _get_scheme(slug, code)
+    members = scheme.members.select_related("city")
+    pairings = scheme.pairings.select_related("mentor_city")
+    form = _pairing_form(scheme, members, pairings, request.POST)
+    if not form.is_valid():
+        for error in _form_errors(form):
+            messages.error(request, error)
+        return redirect(f"{scheme.get_absolute_url()}#pair")
+    try:
+        (pairing,) = services.make_pairings(scheme=scheme, pairs=[form.pair()], by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(f"{scheme.get_absolute_url()}#pair")
+    messages.success(
+        request,
+        _(
+            "%(mentor)s → %(city)s paired. The officers of %(mentor)s are now mentors of "
+            "%(city)s on this theme."
+        )
+        % {"mentor": pairing.mentor_city, "city": pairing.implementing_city},
+    )
+    return redirect(f"{scheme.get_absolute_url()}#pairings")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
 def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Removing a pairing: what it takes away, and a button; or why it stays (its visits, its
+    action plan) with links to them and what to do."""
     pairing = get_object_or_404(
         Pairing.objects.select_related(
-            "scheme__programme", "scheme__theme", "mentor_city", "implementing_city"
-        ),
+            "scheme__programme", "scheme__theme", "mentor_city", "implementing_city", "plan"
+        ).annotate(invited_mentors=Count("mentors", distinct=True)),
         pk=pk,
     )
     scheme = pairing.scheme
-    try:
-        services.remove_pairing(pairing=pairing, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
+    if request.method == "POST":
+        try:
+            services.remove_pairing(pairing=pairing, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("mentoring:pairing_remove", pk=pairing.pk)
         messages.success(
             request,
             _("The pairing %(mentor)s → %(city)s was removed.")
             % {"mentor": pairing.mentor_city, "city": pairing.implementing_city},
         )
-    return redirect(f"{scheme.get_absolute_url()}#pairings")
+        return redirect(f"{scheme.get_absolute_url()}#pairings")
+    return render(
+        request,
+        "mentoring/pairing_remove.html",
+        {
+            "pairing": pairing,
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "reason": services.why_pairing_stays(pairing),
+            "visits": list(pairing.visits.order_by("starts_on", "pk")),
+            "plan": getattr(pairing, "plan", None),
+        },
+    )
 
 
 # The recommender ----------------------------------------------------------------------------
@@ -372,6 +442,9 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         for city in open_cities
     ]
     names = {city.pk: city.name for city in members}
+    by_hand = None
+    if result.proposal is None and mentors and open_cities:
+        by_hand = PairingForm(mentors=mentors, implementing=open_cities, full=_full_mentors(result))
     return render(
         request,
         "mentoring/proposal.html",
@@ -397,6 +470,7 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "has_implementing": any(
                 role == SchemeCity.Role.IMPLEMENTING for role in roles.values()
             ),
+            "pairing_form": by_hand,
         },
         status=status,
     )
@@ -433,5 +507,6 @@ urlpatterns = [
         name="member_remove",
     ),
     path("programmes/<slug:slug>/schemes/<str:code>/proposal/", proposal, name="proposal"),
+    path("programmes/<slug:slug>/schemes/<str:code>/pairings/", pairing_add, name="pairing_add"),
     path("pairings/<int:pk>/remove/", pairing_remove, name="pairing_remove"),
 ]

@@ -42,6 +42,7 @@ from citygrow.mentoring.models import (
 from citygrow.mentoring.visit_forms import (
     FindingFormSet,
     ReportForm,
+    TieFindingForm,
     VisitForm,
     key_factor_choices,
     person_label,
@@ -204,6 +205,10 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": report is not None
             and not report.is_published
             and user.has_perm("mentoring.write_report", report),
+            # Findings kept without key factors can be tied to them once a toolkit exists.
+            "can_tie": report is not None
+            and user.has_perm("mentoring.publish_report", visit)
+            and services.toolkit_of(visit.pairing.scheme) is not None,
         },
     )
 
@@ -305,6 +310,52 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(visit)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def finding_tie(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    """Tie a finding kept without key factors (the theme had no toolkit when the report was
+    written) to the key factors of the toolkit published since; on a published report too, as
+    only the missing key factors are added. For the theme's facilitators and coordinators."""
+    visit = get_object_or_404(_visits().select_related("report"), pk=pk)
+    require(request, "mentoring.publish_report", visit)
+    found = get_object_or_404(
+        Finding.objects.prefetch_related("key_factors"), pk=finding, report__visit=visit
+    )
+    found.report = visit.report
+    toolkit = services.toolkit_of(visit.pairing.scheme)
+    key_factors = list(toolkit.key_factors.order_by("position")) if toolkit else []
+    form = TieFindingForm(
+        request.POST or None,
+        key_factors=key_factor_choices(key_factors),
+        initial={"key_factors": [factor.pk for factor in found.key_factors.all()]},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.tie_finding(
+                    finding=found, key_factors=form.cleaned_data["key_factors"], by=request.user
+                )
+            except ServiceError as error:
+                error.show_on(form)
+            else:
+                messages.success(request, _("The finding is tied to its key factors."))
+                return redirect(f"{visit.get_absolute_url()}#report")
+        status = 400
+    return render(
+        request,
+        "mentoring/report_finding_form.html",
+        {
+            "visit": visit,
+            "pairing": visit.pairing,
+            "finding": found,
+            "form": form,
+            "toolkit": toolkit,
+        },
+        status=status,
+    )
+
+
 # Calendars -----------------------------------------------------------------------------------
 
 
@@ -386,5 +437,10 @@ urlpatterns = [
     path("visits/<int:pk>/visit.ics", visit_ics, name="visit_ics"),
     path("visits/<int:pk>/report/", report_edit, name="report_edit"),
     path("visits/<int:pk>/report/publish/", report_publish, name="report_publish"),
+    path(
+        "visits/<int:pk>/findings/<int:finding>/key-factors/",
+        finding_tie,
+        name="finding_tie",
+    ),
     path("cities/<slug:slug>/visits.ics", city_calendar, name="city_calendar"),
 ]

@@ -116,6 +116,23 @@ class FindingForm(forms.Form):
         field.choices = key_factors
 
 
+class TieFindingForm(forms.Form):
+    """The key factors a finding kept without them is about (see services.tie_finding)."""
+
+    key_factors = forms.TypedMultipleChoiceField(
+        label=_("Key factors it is about"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one key factor.")},
+    )
+
+    def __init__(self, *args: Any, key_factors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["key_factors"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = key_factors
+
+
 FindingFormSet = formset_factory(
     FindingForm, extra=3, can_delete=True, can_delete_extra=False, max_num=100, validate_max=True
 )

@@ -3,7 +3,9 @@
 An item that is not published (a self-assessment, an action plan, visit notes) belongs to a city
 and a theme. It is private to:
 - the officers of that city,
-- the mentors of that city for that theme (mentors in a pairing whose implementing city it is),
+- the mentors of that city for that theme: in a pairing whose implementing city it is, on the
+  pairing's theme, the officers of its mentor city (for as long as the pairing exists, with no
+  invitation) and the people invited as mentors into that pairing,
 - the facilitators of that theme (members of an organisation that facilitates it),
 - coordinators.
 Published items are public. No Django here: `people.rules` loads a person's `Roles` and asks.
@@ -43,11 +45,16 @@ class Roles:
     officer_of: frozenset[int] = field(default_factory=frozenset)
     """Ids of the cities the person is an officer of."""
     mentoring: frozenset[tuple[int, int, int]] = field(default_factory=frozenset)
-    """(mentor city id, implementing city id, theme id) of the pairings the person mentors in."""
+    """(mentor city id, implementing city id, theme id) of the pairings the person was invited
+    into as a mentor (a mentor role)."""
     facilitating: frozenset[int] = field(default_factory=frozenset)
     """Ids of the themes the person's organisations facilitate."""
     coordinator: bool = False
     staff: bool = False
+    city_pairings: frozenset[tuple[int, int, int]] = field(default_factory=frozenset)
+    """(mentor city id, implementing city id, theme id) of pairings whose mentor city may be one
+    of the person's cities (`people.rules.roles_of` loads those of `officer_of`). Only those whose
+    mentor city is in `officer_of` count: an officer of a mentor city mentors its pairings."""
 
     @property
     def any(self) -> bool:
@@ -56,26 +63,33 @@ class Roles:
     def is_officer_of(self, city_id: int) -> bool:
         return city_id in self.officer_of
 
-    def mentors(self, city_id: int, theme_id: int) -> bool:
-        """Whether the person mentors `city_id` (as implementing city) on `theme_id`."""
-        return any(
-            implementing == city_id and theme == theme_id
-            for _mentor, implementing, theme in self.mentoring
+    def mentees(self) -> frozenset[tuple[int, int]]:
+        """(implementing city id, theme id) of every pairing the person mentors in: those they
+        were invited into as a mentor, and those whose mentor city they are an officer of."""
+        as_officer = frozenset(
+            pairing for pairing in self.city_pairings if pairing[0] in self.officer_of
         )
+        return frozenset(
+            (implementing, theme) for _mentor, implementing, theme in self.mentoring | as_officer
+        )
+
+    def mentors(self, city_id: int, theme_id: int) -> bool:
+        """Whether the person mentors `city_id` (as implementing city) on `theme_id`: invited
+        into a pairing of the two as a mentor, or an officer of the pairing's mentor city."""
+        return (city_id, theme_id) in self.mentees()
 
     def facilitates(self, theme_id: int) -> bool:
         return theme_id in self.facilitating
 
     def private_scope(self) -> Scope:
         """The unpublished items of cities the person may see: everything for coordinators;
-        their cities' items; their mentees' items on the pairing's theme; their themes' items."""
+        their cities' items; their mentees' items on the pairing's theme (as invited mentors, or
+        as officers of the mentor city); their themes' items."""
         return Scope(
             everything=self.coordinator,
             cities=self.officer_of,
             themes=self.facilitating,
-            city_themes=frozenset(
-                (implementing, theme) for _mentor, implementing, theme in self.mentoring
-            ),
+            city_themes=self.mentees(),
         )
 
     def draft_scope(self) -> Scope:

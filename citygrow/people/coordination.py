@@ -45,7 +45,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
         return redirect("people:invitations")
     recent = Invitation.objects.select_related(
         "city", "pairing__mentor_city", "pairing__implementing_city", "pairing__theme",
-        "organisation", "invited_by", "accepted_by",
+        "pairing__scheme__programme", "organisation", "invited_by", "accepted_by",
     )[:50]  # fmt: skip
     return render(
         request,

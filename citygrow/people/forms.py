@@ -73,15 +73,32 @@ class TokenForm(forms.ModelForm):
         fields = ["name", "scope"]
 
 
+class PairingChoiceField(forms.ModelChoiceField):
+    """A pairing named with its programme: "Munich → Athens, theme A (CITIES GROW 2017-2019)"
+    (two schemes of different programmes may pair the same cities on the same theme)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(mentor)s → %(city)s, theme %(theme)s (%(programme)s)") % {
+            "mentor": obj.mentor_city.name,
+            "city": obj.implementing_city.name,
+            "theme": obj.theme.code,
+            "programme": obj.scheme.programme.name,
+        }
+
+
 class InvitationForm(forms.ModelForm):
     """A coordinator's invitation: an address and a role with what it is about."""
 
     class Meta:
         model = Invitation
         fields = ["email", "kind", "city", "pairing", "organisation"]
+        field_classes = {"pairing": PairingChoiceField}
         help_texts = {
             "city": _("For a city officer."),
-            "pairing": _("For a mentor."),
+            "pairing": _(
+                "For a mentor. The officers of the pairing's mentor city are its mentors already, "
+                "without an invitation: invite people who are not."
+            ),
             "organisation": _("For a facilitator."),
         }
 
@@ -89,7 +106,9 @@ class InvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         pairing = self.fields["pairing"]
         pairing.queryset = pairing.queryset.select_related(  # type: ignore[attr-defined]
-            "mentor_city", "implementing_city", "theme"
+            "mentor_city", "implementing_city", "theme", "scheme__programme"
+        ).order_by(
+            "scheme__programme__name", "theme__code", "mentor_city__name", "implementing_city__name"
         )
 
     def clean(self) -> dict[str, Any]:

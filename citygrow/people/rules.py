@@ -14,7 +14,13 @@ _CACHE = "_citygrow_roles"
 
 
 def roles_of(user: Any) -> Roles:
-    """The roles of `user`, loaded once per user object (so once per request) in two queries."""
+    """The roles of `user`, loaded once per user object (so once per request) in one query.
+
+    The query reads each of the person's roles with what it is about, joined: an officer role
+    with the pairings its city mentors in (an officer of a mentor city is a mentor of the
+    pairing's implementing city on its theme, people.access), a mentor role with its pairing, a
+    facilitator role with its organisation's themes. A role row repeats once per pairing or
+    theme joined; the count of queries stays one however many there are."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Roles()
     cached = getattr(user, _CACHE, None)
@@ -24,20 +30,30 @@ def roles_of(user: Any) -> Roles:
 
     officer_of: set[int] = set()
     mentoring: set[tuple[int, int, int]] = set()
+    city_pairings: set[tuple[int, int, int]] = set()
     facilitating: set[int] = set()
     coordinator = False
-    roles = user.roles.select_related("pairing", "organisation").prefetch_related(
-        "organisation__themes"
+    rows = user.roles.values_list(
+        "kind",
+        "city_id",
+        "city__pairings_as_mentor__implementing_city_id",
+        "city__pairings_as_mentor__theme_id",
+        "pairing__mentor_city_id",
+        "pairing__implementing_city_id",
+        "pairing__theme_id",
+        "organisation__themes",
     )
-    for role in roles:
-        if role.kind == Role.Kind.OFFICER:
-            officer_of.add(role.city_id)
-        elif role.kind == Role.Kind.MENTOR:
-            pairing = role.pairing
-            mentoring.add((pairing.mentor_city_id, pairing.implementing_city_id, pairing.theme_id))
-        elif role.kind == Role.Kind.FACILITATOR:
-            facilitating.update(theme.pk for theme in role.organisation.themes.all())
-        elif role.kind == Role.Kind.COORDINATOR:
+    for kind, city, mentee, mentee_theme, mentor, implementing, theme, organisation_theme in rows:
+        if kind == Role.Kind.OFFICER:
+            officer_of.add(city)
+            if mentee is not None:
+                city_pairings.add((city, mentee, mentee_theme))
+        elif kind == Role.Kind.MENTOR:
+            mentoring.add((mentor, implementing, theme))
+        elif kind == Role.Kind.FACILITATOR:
+            if organisation_theme is not None:
+                facilitating.add(organisation_theme)
+        elif kind == Role.Kind.COORDINATOR:
             coordinator = True
     result = Roles(
         officer_of=frozenset(officer_of),
@@ -45,6 +61,7 @@ def roles_of(user: Any) -> Roles:
         facilitating=frozenset(facilitating),
         coordinator=coordinator,
         staff=user.is_staff,
+        city_pairings=frozenset(city_pairings),
     )
     setattr(user, _CACHE, result)
     return result

@@ -91,7 +91,8 @@ class PlanDocument:
     theme: str
     mentor_city: str
     assessment: str
-    assessment_on: datetime.date
+    """Empty when the plan has no assessment (it starts from the visits' findings)."""
+    assessment_on: datetime.date | None
     toolkit: str
     status: str
     endorsed_version: int | None
@@ -178,9 +179,13 @@ def _document(
         programme=pairing.scheme.programme.name,
         theme=pairing.scheme.theme.title,
         mentor_city=pairing.mentor_city.name,
-        assessment=plan.assessment.title,
-        assessment_on=plan.assessment.assessed_on,
-        toolkit=f"{plan.assessment.toolkit.title} ({plan.assessment.toolkit.year})",
+        assessment=plan.assessment.title if plan.assessment else "",
+        assessment_on=plan.assessment.assessed_on if plan.assessment else None,
+        toolkit=(
+            f"{plan.assessment.toolkit.title} ({plan.assessment.toolkit.year})"
+            if plan.assessment
+            else ""
+        ),
         status=status,
         endorsed_version=version.number if version else None,
         changed_since_endorsement=changed,
@@ -398,7 +403,9 @@ def about(doc: PlanDocument) -> list[tuple[str, str]]:
                 "title": doc.assessment,
                 "date": long_date(doc.assessment_on),
                 "toolkit": doc.toolkit,
-            },
+            }
+            if doc.assessment_on is not None
+            else _("No assessment yet: this plan starts from the visits' findings."),
         ),
         (_("Status"), doc.status),
         (_("Total budget"), euros(doc.total_budget) or _("No budget given")),

@@ -307,7 +307,11 @@ def timeline(plan: ActionPlan) -> list[Event]:
             day=_day(plan.created_at),
             at=plan.created_at,
             kind="created",
-            title=_("Plan started from %(assessment)s") % {"assessment": plan.assessment},
+            title=(
+                _("Plan started from %(assessment)s") % {"assessment": plan.assessment}
+                if plan.assessment is not None
+                else _("Plan started from the visits' findings, before any assessment")
+            ),
             by=_name(plan.created_by),
         )
     ]
@@ -380,8 +384,11 @@ def timeline(plan: ActionPlan) -> list[Event]:
 
 def follow_up_choices(plan: ActionPlan) -> list[Assessment]:
     """The assessments the plan's change can be measured with: of the same city on the same
-    toolkit, submitted or later, assessed after the plan's assessment; newest first."""
+    toolkit, submitted or later, assessed after the plan's assessment; newest first. None
+    while the plan has no assessment (there is nothing to measure from)."""
     start = plan.assessment
+    if start is None:
+        return []
     return list(
         Assessment.objects.filter(
             city=start.city_id, toolkit=start.toolkit_id, assessed_on__gt=start.assessed_on
@@ -396,6 +403,14 @@ def check_follow_up(plan: ActionPlan, assessment: Assessment) -> None:
     """Refuse (ServiceError) an assessment the plan's change cannot be measured with (see
     `follow_up_choices`)."""
     start = plan.assessment
+    if start is None:
+        raise ServiceError(
+            _(
+                "This plan has no assessment to measure from yet: tie it to the city's "
+                "assessment first, on the plan's page."
+            ),
+            "assessment",
+        )
     if assessment.city_id != start.city_id:
         raise ServiceError(
             _("Choose an assessment of %(city)s, the plan's city.") % {"city": start.city},
@@ -442,9 +457,9 @@ def measured_change(plan: ActionPlan) -> list[ObjectiveChange]:
     follow-up (None when a key factor has no score), and the difference. Empty when no
     follow-up is linked. A fixed number of queries."""
     objectives = list(Objective.objects.filter(plan=plan).prefetch_related("key_factors"))
-    if plan.follow_up_id is None:
-        return [ObjectiveChange(objective) for objective in objectives]
     start, later = plan.assessment, plan.follow_up
+    if start is None or later is None:
+        return [ObjectiveChange(objective) for objective in objectives]
     results = results_of([start, later], start.toolkit_id)
 
     def score(assessment_id: int, position: int) -> float | None:
@@ -465,7 +480,7 @@ def measured_change(plan: ActionPlan) -> list[ObjectiveChange]:
                         number=factor.position,
                         heading=factor.heading,
                         before=score(start.pk, factor.position),
-                        after=score(later.pk, factor.position),  # type: ignore[union-attr]
+                        after=score(later.pk, factor.position),
                     )
                     for factor in factors
                 ],

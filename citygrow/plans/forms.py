@@ -19,15 +19,47 @@ from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
 
 
 class StartForm(forms.Form):
-    """Start a plan from one of the city's submitted assessments."""
+    """Start a plan from one of the city's submitted assessments, or (always offered) from the
+    visits' findings and the city's own objectives, without an assessment yet."""
 
     assessment = forms.ModelChoiceField(
         label=_("Assessment it starts from"),
         queryset=Assessment.objects.none(),
-        empty_label=None,
-        help_text=_("The plan's objectives are offered from this assessment's gaps."),
+        required=False,
+        empty_label=_("None yet: start from the visits' findings and our own objectives"),
+        help_text=_(
+            "The plan's objectives are offered from this assessment's gaps. Without one, they "
+            "are offered from the visits' findings; tie the plan to an assessment later."
+        ),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args: Any, assessments: list[Assessment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not assessments:
+            del self.fields["assessment"]
+            return
+        field = self.fields["assessment"]
+        field.queryset = Assessment.objects.filter(pk__in=[a.pk for a in assessments]).order_by(
+            "-assessed_on", "-pk"
+        )
+        field.label_from_instance = lambda a: f"{a.title} ({a.assessed_on:%d %b %Y})"
+        if not self.is_bound:
+            self.initial.setdefault("assessment", assessments[0].pk)
+
+
+class TieForm(forms.Form):
+    """Tie a plan started without an assessment to the city's assessment."""
+
+    assessment = forms.ModelChoiceField(
+        label=_("The city's assessment"),
+        queryset=Assessment.objects.none(),
+        empty_label=None,
+        help_text=_(
+            "Its gaps are then offered as objectives, each objective is tied to its key "
+            "factors, and a later assessment measures the change."
+        ),
+    )
 
     def __init__(self, *args: Any, assessments: list[Assessment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,9 +104,19 @@ class ObjectiveForm(forms.Form):
 
     def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_factors"].queryset = KeyFactor.objects.filter(
-            toolkit=plan.assessment.toolkit_id
-        ).order_by("position")
+        toolkit = services.toolkit_of_plan(plan)
+        if toolkit is None:
+            # The theme has no published toolkit: objectives are saved without key factors.
+            del self.fields["key_factors"]
+            return
+        field = self.fields["key_factors"]
+        field.queryset = KeyFactor.objects.filter(toolkit=toolkit).order_by("position")
+        if not plan.has_assessment:
+            field.required = False
+            field.help_text = _(
+                "Optional until the plan is tied to the city's assessment: the key factors of "
+                "%(toolkit)s this objective should improve."
+            ) % {"toolkit": toolkit}
 
 
 class ActionForm(forms.ModelForm):

@@ -48,10 +48,11 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
 
     def with_pairing(self) -> ActionPlanQuerySet:
         """With what a plan's pages and answers show of it: its pairing (scheme, programme,
-        cities, theme), its assessment's toolkit and its endorsed version."""
+        cities, theme, toolkit), its assessment's toolkit (if any) and its endorsed version."""
         return self.select_related(
             "pairing__scheme__programme",
             "pairing__scheme__theme",
+            "pairing__scheme__toolkit",
             "pairing__mentor_city",
             "pairing__implementing_city",
             "pairing__theme",
@@ -82,8 +83,15 @@ class ActionPlan(models.Model):
     assessment = models.ForeignKey(
         "assessments.Assessment",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="plans",
         verbose_name=_("assessment it starts from"),
+        help_text=_(
+            "The city's baseline assessment. Empty: the plan starts from the visits' findings "
+            "and the city's own objectives (the theme has no toolkit yet, or the city has not "
+            "assessed itself); the officers tie it to an assessment later."
+        ),
     )
     follow_up = models.ForeignKey(
         "assessments.Assessment",
@@ -143,6 +151,12 @@ class ActionPlan(models.Model):
     @property
     def theme_id(self) -> int:
         return self.pairing.theme_id
+
+    @property
+    def has_assessment(self) -> bool:
+        """Whether the plan starts from (or has since been tied to) an assessment; without
+        one, it starts from the visits' findings and the city's own objectives."""
+        return self.assessment_id is not None
 
     def overall_progress(self) -> Decimal | None:
         """The plan's rolled-up progress (from its actions, best prefetched with statuses)."""

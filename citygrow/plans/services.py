@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
-from citygrow.catalogue.models import KeyFactor
+from citygrow.catalogue.models import KeyFactor, Toolkit
 from citygrow.core.errors import ServiceError
 from citygrow.core.moments import stamp
 from citygrow.mentoring.models import Finding, Pairing
@@ -121,37 +121,58 @@ def _changed(plan: ActionPlan, at: datetime.datetime | None) -> None:
 
 
 def assessments_to_start_from(pairing: Pairing) -> list[Assessment]:
-    """The implementing city's assessments on the scheme's toolkit that a plan can start from:
-    submitted or later (a draft is unfinished), newest first."""
+    """The implementing city's assessments on the scheme's toolkit that a plan can start from
+    (or be tied to later): submitted or later (a draft is unfinished), newest first. Empty when
+    the theme has no published toolkit or the city has not submitted an assessment on it."""
     toolkit = toolkit_of(pairing.scheme)
     if toolkit is None:
         return []
     return list(
         Assessment.objects.filter(city=pairing.implementing_city_id, toolkit=toolkit)
         .exclude(status=Assessment.Status.DRAFT)
+        .select_related("toolkit")
         .order_by("-assessed_on", "-pk")
     )
 
 
-@transaction.atomic
-def start_plan(
-    *,
-    pairing: Pairing,
-    assessment: Assessment,
-    title: str,
-    by: Any,
-    summary: str = "",
-    at: datetime.datetime | None = None,
-) -> ActionPlan:
-    """Start the implementing city's plan in `pairing`, from `assessment`."""
-    if ActionPlan.objects.filter(pairing=pairing).exists():
-        raise ServiceError(_("This pairing already has an action plan."))
+def toolkit_of_plan(plan: ActionPlan) -> Toolkit | None:
+    """The toolkit whose key factors the plan's objectives are tied to: its assessment's;
+    before it has one, the scheme's toolkit (its edition, else the theme's newest published
+    one), so that objectives can be tied to key factors as soon as a toolkit exists. None
+    when the theme has no published toolkit."""
+    if plan.assessment_id is not None:
+        return plan.assessment.toolkit  # type: ignore[union-attr]
+    return toolkit_of(plan.pairing.scheme)
+
+
+def _starting_assessment(pairing: Pairing, assessment: Assessment) -> Assessment:
+    """`assessment`, if a plan of `pairing` can start from it (or be tied to it)."""
     if assessment.pk not in {a.pk for a in assessments_to_start_from(pairing)}:
         raise ServiceError(
             _("A plan starts from a submitted assessment of %(city)s on the scheme's toolkit.")
             % {"city": pairing.implementing_city},
             "assessment",
         )
+    return assessment
+
+
+@transaction.atomic
+def start_plan(
+    *,
+    pairing: Pairing,
+    assessment: Assessment | None,
+    title: str,
+    by: Any,
+    summary: str = "",
+    at: datetime.datetime | None = None,
+) -> ActionPlan:
+    """Start the implementing city's plan in `pairing`, from `assessment`; or, with None,
+    from the visits' findings and the city's own objectives (the theme has no toolkit yet, or
+    the city has not assessed itself: `tie_to_assessment` ties it to one later)."""
+    if ActionPlan.objects.filter(pairing=pairing).exists():
+        raise ServiceError(_("This pairing already has an action plan."))
+    if assessment is not None:
+        _starting_assessment(pairing, assessment)
     title = title.strip()
     if not title:
         raise ServiceError(_("Give the plan a title."), "title")
@@ -164,6 +185,51 @@ def start_plan(
     )
     stamp(plan, at, "created_at", "updated_at")
     _record(by=by, action=AuditEntry.Action.CREATE, target=plan, plan=plan, at=at)
+    return plan
+
+
+@transaction.atomic
+def tie_to_assessment(
+    *, plan: ActionPlan, assessment: Assessment, by: Any, at: datetime.datetime | None = None
+) -> ActionPlan:
+    """Tie a plan started without an assessment to the city's baseline assessment, once the
+    city has submitted one on the scheme's toolkit: its gaps are then offered as objectives,
+    its key factors required of objectives, and the change can be measured with a later
+    assessment. Refused when the plan has one already, or when an objective is tied to key
+    factors of another toolkit (edition) than the assessment's."""
+    plan = ActionPlan.objects.select_for_update().with_pairing().get(pk=plan.pk)
+    if plan.assessment_id is not None:
+        raise ServiceError(
+            _("This plan already starts from %(assessment)s.") % {"assessment": plan.assessment},
+            "assessment",
+        )
+    _starting_assessment(plan.pairing, assessment)
+    tie = (
+        Objective.key_factors.through.objects.filter(objective__plan=plan)
+        .exclude(keyfactor__toolkit=assessment.toolkit_id)
+        .select_related("objective")
+        .first()
+    )
+    if tie is not None:
+        other = tie.objective
+        raise ServiceError(
+            _(
+                "The objective “%(title)s” is tied to key factors of another toolkit than the "
+                "assessment's (%(toolkit)s): tie it to this toolkit's key factors first."
+            )
+            % {"title": other.title, "toolkit": assessment.toolkit},
+            "assessment",
+        )
+    plan.assessment = assessment
+    _save(plan, at, "assessment")
+    _record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        target=plan,
+        plan=plan,
+        at=at,
+        changes={"assessment": [None, str(assessment.pk)]},
+    )
     return plan
 
 
@@ -214,32 +280,37 @@ class Suggestion:
 
 
 def suggestions(plan: ActionPlan) -> list[Suggestion]:
-    """Objectives offered to the city: one per gap of the assessment (largest first), then one
-    per barrier, challenge or recommended action in the published or draft reports of the
-    pairing's visits. Key factors already covered by an objective are not offered again."""
-    taken = set(
-        Objective.key_factors.through.objects.filter(objective__plan=plan).values_list(
-            "keyfactor_id", flat=True
-        )
+    """Objectives offered to the city: one per gap of the assessment (largest first; none
+    while the plan has no assessment), then one per barrier, challenge or recommended action in
+    the published or draft reports of the pairing's visits, with those of its key factors that
+    are in the plan's toolkit (none while the theme has no toolkit). Key factors already
+    covered by an objective are not offered again as gaps."""
+    toolkit = toolkit_of_plan(plan)
+    factors = (
+        {kf.position: kf for kf in KeyFactor.objects.filter(toolkit=toolkit)} if toolkit else {}
     )
-    factors = {
-        kf.position: kf for kf in KeyFactor.objects.filter(toolkit=plan.assessment.toolkit_id)
-    }
+    known = {kf.pk for kf in factors.values()}
     offered: list[Suggestion] = []
-    result = results_of([plan.assessment], plan.assessment.toolkit_id)[plan.assessment.pk]
-    for gap in result.gaps:
-        factor = factors.get(gap.key)
-        if factor is None or factor.pk in taken:
-            continue
-        offered.append(
-            Suggestion(
-                title=_("Improve: %(heading)s") % {"heading": factor.heading},
-                key_factors=(factor.pk,),
-                source=Objective.Source.GAP,
-                reason=_("Scored %(score)s against a target of %(target)s.")
-                % {"score": _figure(gap.score), "target": _figure(gap.target)},
+    if plan.assessment is not None:
+        taken = set(
+            Objective.key_factors.through.objects.filter(objective__plan=plan).values_list(
+                "keyfactor_id", flat=True
             )
         )
+        result = results_of([plan.assessment], plan.assessment.toolkit_id)[plan.assessment.pk]
+        for gap in result.gaps:
+            factor = factors.get(gap.key)
+            if factor is None or factor.pk in taken:
+                continue
+            offered.append(
+                Suggestion(
+                    title=_("Improve: %(heading)s") % {"heading": factor.heading},
+                    key_factors=(factor.pk,),
+                    source=Objective.Source.GAP,
+                    reason=_("Scored %(score)s against a target of %(target)s.")
+                    % {"score": _figure(gap.score), "target": _figure(gap.target)},
+                )
+            )
     findings = (
         Finding.objects.filter(
             report__visit__pairing=plan.pairing_id,
@@ -250,7 +321,7 @@ def suggestions(plan: ActionPlan) -> list[Suggestion]:
         .order_by("report__visit__starts_on", "position", "pk")
     )
     for finding in findings:
-        ids = tuple(kf.pk for kf in finding.key_factors.all())
+        ids = tuple(kf.pk for kf in finding.key_factors.all() if kf.pk in known)
         offered.append(
             Suggestion(
                 title=finding.text[:300],
@@ -271,14 +342,32 @@ def _figure(value: float | None) -> str:
 
 
 def _key_factors(plan: ActionPlan, ids: Iterable[int]) -> list[KeyFactor]:
+    """The key factors `ids` of the plan's toolkit (see `toolkit_of_plan`). None is allowed
+    while the plan has no assessment (an objective from a finding or the city's own, tied to
+    key factors later); once it has one, at least one is required."""
     ids = list(dict.fromkeys(ids))
     if not ids:
+        if plan.assessment_id is None:
+            return []
         raise ServiceError(_("Tie the objective to at least one key factor."), "key_factors")
-    found = list(KeyFactor.objects.filter(pk__in=ids, toolkit=plan.assessment.toolkit_id))
-    if len(found) != len(ids):
+    toolkit = toolkit_of_plan(plan)
+    if toolkit is None:
         raise ServiceError(
-            _("Choose key factors of the toolkit the plan's assessment is on."), "key_factors"
+            _(
+                "The scheme's theme has no published toolkit yet: save the objective without "
+                "key factors and tie it to them once there is one."
+            ),
+            "key_factors",
         )
+    found = list(KeyFactor.objects.filter(pk__in=ids, toolkit=toolkit))
+    if len(found) != len(ids):
+        message = (
+            _("Choose key factors of the toolkit the plan's assessment is on.")
+            if plan.assessment_id is not None
+            else _("Choose key factors of the scheme's toolkit (%(toolkit)s).")
+            % {"toolkit": toolkit}
+        )
+        raise ServiceError(message, "key_factors")
     return found
 
 

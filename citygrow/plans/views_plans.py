@@ -22,8 +22,16 @@ from citygrow.core.access import get_for_user
 from citygrow.core.decorators import sends_anonymous_to_login
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing
+from citygrow.mentoring.services import toolkit_of
 from citygrow.plans import services
-from citygrow.plans.forms import ActionForm, CommentForm, ObjectiveForm, PlanForm, StartForm
+from citygrow.plans.forms import (
+    ActionForm,
+    CommentForm,
+    ObjectiveForm,
+    PlanForm,
+    StartForm,
+    TieForm,
+)
 from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment
 
 # Loading and permissions ----------------------------------------------------------------------
@@ -78,7 +86,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
-    """The implementing city's officers start the pairing's plan from an assessment."""
+    """The implementing city's officers start the pairing's plan from an assessment, or from
+    the visits' findings and their own objectives (always offered; the only way while the theme
+    has no toolkit or the city has not submitted an assessment on it)."""
     pairing = get_object_or_404(
         Pairing.objects.select_related(
             "scheme__programme", "scheme__theme", "mentor_city", "implementing_city"
@@ -99,9 +109,14 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
         assessments=assessments,
         initial={"title": _("Action plan of %(city)s") % {"city": pairing.implementing_city.name}},
     )
-    if request.method == "POST" and assessments and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            plan = services.start_plan(pairing=pairing, by=request.user, **form.cleaned_data)
+            plan = services.start_plan(
+                pairing=pairing,
+                assessment=form.cleaned_data.get("assessment"),
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
         except ServiceError as error:
             error.show_on(form)
         else:
@@ -110,8 +125,43 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/plan_start.html",
-        {"pairing": pairing, "form": form, "assessments": assessments},
+        {
+            "pairing": pairing,
+            "form": form,
+            "assessments": assessments,
+            "toolkit": toolkit_of(pairing.scheme),
+        },
     )
+
+
+@require_POST
+@sends_anonymous_to_login
+def plan_tie(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tie a plan started without an assessment to the city's assessment (the form is on the
+    plan's page)."""
+    plan = get_plan_for_user(request, pk, "plans.change_plan")
+    form = TieForm(request.POST, assessments=services.assessments_to_start_from(plan.pairing))
+    if form.is_valid():
+        try:
+            services.tie_to_assessment(
+                plan=plan, assessment=form.cleaned_data["assessment"], by=request.user
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The plan now starts from %(assessment)s. Tie each objective to the key "
+                    "factors it should improve."
+                )
+                % {"assessment": form.cleaned_data["assessment"]},
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{plan.get_absolute_url()}#assessment")
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +209,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_comment": can_comment,
         "comments": comments,
         "comment_form": CommentForm() if can_comment else None,
+        "untied": 0,
     }
+    if plan.assessment_id is None:
+        context["tie_form"] = None
+        if context["can_change"]:
+            choices = services.assessments_to_start_from(plan.pairing)
+            context["tie_form"] = TieForm(assessments=choices) if choices else None
+        context["plan_toolkit"] = services.toolkit_of_plan(plan)
+    else:
+        context["untied"] = sum(1 for block in blocks if not block.objective.key_factors.all())
     context.update(_others(request, plan))
     return render(request, "plans/plan_detail.html", context)
 
@@ -206,7 +265,7 @@ def _save_objective(
             objective=objective,
             title=data["title"],
             description=data["description"],
-            key_factors=[kf.pk for kf in data["key_factors"]],
+            key_factors=[kf.pk for kf in data.get("key_factors", [])],
             source=data["source"],
             by=request.user,
         )
@@ -358,6 +417,7 @@ urlpatterns = [
     path("pairings/<int:pk>/plan/new/", plan_start, name="start"),
     path("plans/<int:pk>/", plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", plan_edit, name="edit"),
+    path("plans/<int:pk>/assessment/", plan_tie, name="tie"),
     path("plans/<int:pk>/objectives/new/", objective_create, name="objective_create"),
     path("plans/<int:pk>/objectives/<int:objective>/edit/", objective_edit, name="objective_edit"),
     path(

@@ -5,6 +5,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget, JSONWidget
 
+from citygrow.catalogue.admin import RaisesVersions
 from citygrow.catalogue.services import refresh_fingerprint
 from citygrow.people.models import City
 from citygrow.practices.models import Practice
@@ -41,7 +42,7 @@ class PracticeResource(resources.ModelResource):
 
 
 @admin.register(Practice)
-class PracticeAdmin(ImportExportModelAdmin):
+class PracticeAdmin(RaisesVersions, ImportExportModelAdmin):
     resource_classes = [PracticeResource]
     list_display = ["__str__", "city", "toolkit", "year"]
     list_filter = ["toolkit", "city__country"]

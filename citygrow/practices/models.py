@@ -128,7 +128,9 @@ class Practice(models.Model):
         ),
     )
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Raised by one at every change; a save names the version it saw.")
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every change; a save names the version it saw."),
     )
     search_vector = SearchVectorField(
         null=True,

@@ -116,6 +116,7 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         "objective_id": [objective.pk],
         "action_id": [action.pk],
         "number": [1],
+        "key_factor": [1, 2],  # a key factor's number in an assessment's toolkit
     }
 
 

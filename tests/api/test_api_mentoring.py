@@ -415,8 +415,82 @@ def test_a_coordinator_undoes_a_pairing_without_visits(people, pairing):
 def test_a_pairing_with_visits_is_not_undone(people, visit):
     response = api_client(people["coordinator"]).delete(f"/api/v1/pairings/{visit.pairing_id}")
     assert response.status_code == 422
-    assert "This pairing has visits" in error_of(response)["detail"]
+    message = (
+        "This pairing has 1 visit, which would be lost with it. It can be removed only when it "
+        "has no visit."
+    )
+    assert error_of(response)["detail"] == message
     assert Pairing.objects.filter(pk=visit.pairing_id).exists()
+
+
+def test_a_pairing_with_an_action_plan_is_not_undone(people, plan):
+    response = api_client(people["coordinator"]).delete(f"/api/v1/pairings/{plan.pairing_id}")
+    assert response.status_code == 422
+    assert error_of(response)["detail"] == (
+        "This pairing has an action plan, which would be lost with it. It can be removed only "
+        "when it has none."
+    )
+    assert Pairing.objects.filter(pk=plan.pairing_id).exists()
+
+
+@pytest.fixture
+def scheme_b(people) -> Scheme:
+    """Scheme B (no toolkit) of Test programme: Lisbon (mentor) and Tampere (implementing)."""
+    scheme = Scheme.objects.create(
+        programme=Programme.objects.get(slug="test-programme"), theme=Theme.objects.get(code="B")
+    )
+    SchemeCity.objects.create(scheme=scheme, city=City.objects.get(name="Lisbon"), role="mentor")
+    SchemeCity.objects.create(
+        scheme=scheme, city=City.objects.get(name="Tampere"), role="implementing"
+    )
+    return scheme
+
+
+def test_a_theme_without_toolkit_is_paired_by_hand_and_gives_the_mentor_city_access(
+    people, scheme_b, django_user_model
+):
+    from citygrow.mentoring import services
+    from citygrow.people.models import Role
+
+    lucas = django_user_model.objects.create_user("lucas")
+    Role.objects.create(user=lucas, kind="officer", city=City.objects.get(name="Lisbon"))
+    coordinator = api_client(people["coordinator"])
+    proposal = coordinator.post(f"{PROGRAMME}/schemes/B/proposal").json()
+    assert proposal["pairs"] == [] and "no published toolkit" in proposal["detail"]
+
+    response = coordinator.post(
+        f"{PROGRAMME}/schemes/B/pairings",
+        {"pairs": [{"mentor": "lisbon", "implementing": "tampere"}]},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    (made,) = response.json()
+    assert (made["theme"], made["mentor"]["slug"]) == ("B", "lisbon")
+    pairing = Pairing.objects.get(pk=made["id"])
+    assert AuditEntry.objects.filter(
+        action="create", target_type="mentoring.pairing", target_id=str(pairing.pk)
+    ).exists()
+
+    # Lucas, never invited, reads a draft visit report of the pairing on theme B.
+    visit = Visit.objects.create(
+        pairing=pairing, kind="study", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 2)
+    )
+    services.save_report(
+        visit=visit,
+        summary="Draft",
+        findings=[services.FindingIn(kind="strength", text="A test finding")],
+        by=people["coordinator"],
+    )
+    assert api_client(lucas).get(f"/api/v1/visits/{visit.pk}/report").status_code == 200
+    assert api_client(people["mentor"]).get(f"/api/v1/visits/{visit.pk}/report").status_code == 404
+
+    # Refused while the visit exists; undone once it is gone, and the access goes with it.
+    assert coordinator.delete(f"/api/v1/pairings/{pairing.pk}").status_code == 422
+    visit.delete()
+    assert coordinator.delete(f"/api/v1/pairings/{pairing.pk}").status_code == 204
+    assert AuditEntry.objects.filter(
+        action="delete", target_type="mentoring.pairing", target_id=str(pairing.pk)
+    ).exists()
 
 
 # -- visits ------------------------------------------------------------------------------------

@@ -177,3 +177,14 @@ def test_toolkit_c_tells_readers_what_the_editors_restored_or_moved(toolkit_c, c
 def test_toolkits_without_notes_have_none(toolkit_a):
     assert not GuideQuestion.objects.filter(key_factor__toolkit=toolkit_a).exclude(note="").exists()
     assert not Practice.objects.filter(toolkit=toolkit_a).exclude(note="").exists()
+
+
+def test_the_api_gives_the_editors_notes(toolkit_c, client):
+    data = client.get("/api/v1/toolkits/C/2018").json()
+    first = data["key_factors"][0]
+    assert "unreadable in the source" in first["guide_questions"][3]["note"]
+    assert first["guide_questions"][0]["note"] == ""
+    dublin = next(e for e in first["examples"] if e["city"] == "Dublin")
+    assert "Brighton & Hove" in dublin["note"]
+    practice = client.get(f"/api/v1/practices/{dublin['id']}").json()
+    assert practice["note"] == dublin["note"]

@@ -292,3 +292,60 @@ def test_olga_can_still_start_an_assessment_of_athens(demo_plan, client):
 def test_objective_rows_are_the_ones_the_plan_shows(demo_plan):
     assert Objective.objects.filter(plan=demo_plan).count() == len(plan_demo.OBJECTIVES)
     assert Endorsement.objects.filter(version__plan=demo_plan).count() == 2
+
+
+# Nicosia's plan on theme D, without a toolkit (issue 12) ----------------------------------------
+
+
+def nicosia_plan() -> ActionPlan:
+    return ActionPlan.objects.select_related("pairing__scheme__theme").get(
+        pairing__implementing_city__name="Nicosia", pairing__scheme__programme__slug="cities-grow"
+    )
+
+
+def test_nicosia_starts_its_plan_on_theme_d_from_the_visits_findings(demo_plan):
+    plan = nicosia_plan()
+    assert plan.pairing.scheme.theme.code == "D" and plan.pairing.mentor_city.name == "Barcelona"
+    assert plan.assessment is None and plan.follow_up is None
+    assert plan.created_by.username == "nico"
+    assert plan.created_at.date() == plan_demo.FINDINGS_PLAN_STARTED
+    finding, own = plan.objectives.order_by("position")
+    assert finding.source == Objective.Source.FINDING and own.source == Objective.Source.OWN
+    assert not finding.key_factors.exists() and not own.key_factors.exists()
+    assert finding.title == plan_demo.FINDINGS[1][1]  # the barrier of the visit's report
+
+
+def test_the_demo_plan_without_a_toolkit_uses_only_the_demos_own_texts(demo_plan):
+    plan = nicosia_plan()
+    texts = [plan.title, plan.summary]
+    for objective in plan.objectives.all():
+        texts += [objective.title, objective.description]
+    for action in plan.actions.all():
+        texts += [action.title, action.description, action.lead]
+    report = plan.pairing.visits.get().report
+    texts += [report.summary, plan.pairing.visits.get().agenda]
+    texts += [finding.text for finding in report.findings.all()]
+    assert all("illustrative" in text.lower() for text in texts), texts
+    assert all(not f.key_factors.exists() for f in report.findings.all())
+
+
+def test_nicosias_plan_page_says_it_starts_from_the_findings(demo_plan, client):
+    plan = nicosia_plan()
+    client.force_login(User.objects.get(username="nico"))
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "No assessment yet: this plan starts from the visits" in page
+    assert "has no published toolkit yet" in page
+    assert client.get(reverse("plans:measured_change", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("plans:docx", args=[plan.pk])).status_code == 200
+
+
+def test_without_its_people_the_plan_from_findings_is_not_made(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed_demo()
+    plan = nicosia_plan()
+    pairing = plan.pairing
+    plan.delete()
+    assert plan_demo.create_demo_plan_from_findings(pairing, {"nico": plan.created_by}) is None
+    visits = pairing.visits.count()
+    assert plan_demo.create_demo_plan_from_findings(pairing) is not None
+    assert pairing.visits.count() == visits  # the visit an earlier seed made is kept

@@ -90,9 +90,12 @@ def test_the_programme_and_scheme_pages_are_public(client, people, role):
         ("scheme_create", ("test-programme",)),
         ("scheme_edit", SCHEME_A),
         ("proposal", SCHEME_A),
+        ("pairing_remove", (1,)),
     ],
 )
 def test_only_coordinators_get_the_forms(client, people, role, name, args):
+    if name == "pairing_remove":
+        args = (Pairing.objects.get(implementing_city__name="Athens").pk,)
     expected = {"anonymous": 302, "coordinator": 200}.get(role, 403)
     response_status = status_for(client, people, role, url(name, *args))
     assert response_status == expected
@@ -103,11 +106,10 @@ def test_only_coordinators_get_the_forms(client, people, role, name, args):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_write_routes_only_take_posts(client, people, role):
     member = SchemeCity.objects.filter(scheme=scheme_a()).first()
-    pairing = Pairing.objects.first()
     for address in [
         url("member_add", *SCHEME_A),
         url("member_remove", *SCHEME_A, member.pk),
-        url("pairing_remove", pairing.pk),
+        url("pairing_add", *SCHEME_A),
     ]:
         assert status_for(client, people, role, address) == 405
 
@@ -123,6 +125,7 @@ def test_nobody_but_a_coordinator_changes_a_scheme(client, people, role):
         (url("member_add", *SCHEME_A), {"city": city("Riga").pk, "role": "mentor"}),
         (url("member_remove", *SCHEME_A, athens.pk), {}),
         (url("pairing_remove", pairing.pk), {}),
+        (url("pairing_add", *SCHEME_A), {"mentor": city("Munich").pk, "implementing": athens.pk}),
         (url("proposal", *SCHEME_A), {"action": "accept"}),
         (url("programme_create"), programme_data()),
     ]
@@ -380,6 +383,10 @@ def test_the_scheme_page_shows_its_cities_pairings_and_visits(client, people):
     client.force_login(people["coordinator"])
     page = client.get(url("scheme", *SCHEME_A)).content.decode()
     assert "Plan a mentoring visit" in page and "Remove pairing" in page
+    assert url("pairing_remove", pairing.pk) in page
+    # Both implementing cities have a mentor: no form to pair by hand, and the page says why.
+    assert url("pairing_add", *SCHEME_A) not in page
+    assert "Every implementing city of this scheme has a mentor." in page
     assert url("proposal", *SCHEME_A) in page and "Propose pairings" in page
     assert url("member_add", *SCHEME_A) in page
 
@@ -440,7 +447,8 @@ def test_a_coordinator_removes_a_pairing_without_visits(coordinator, people):
         pairing=athens, kind="study", starts_on=date(2017, 5, 2), ends_on=date(2017, 5, 4)
     )
     response = coordinator.web.post(url("pairing_remove", athens.pk), follow=True)
-    assert "This pairing has visits." in response.content.decode()
+    assert response.redirect_chain[-1][0] == url("pairing_remove", athens.pk)
+    assert "This pairing has 1 visit, which would be lost with it." in response.content.decode()
     assert Pairing.objects.filter(pk=athens.pk).exists()
 
     helsinki = Pairing.objects.get(implementing_city__name="Helsinki")

@@ -69,12 +69,14 @@ ids = st.integers(min_value=1, max_value=6)
     facilitating=st.frozensets(ids),
     coordinator=st.booleans(),
     staff=st.booleans(),
+    city_pairings=st.frozensets(st.tuples(ids, ids, ids)),
     city=ids,
 )
 def test_editing_depends_on_being_an_officer_of_the_city_and_nothing_else(
-    officer_of, mentoring, facilitating, coordinator, staff, city
+    officer_of, mentoring, facilitating, coordinator, staff, city_pairings, city
 ):
-    roles = Roles(officer_of, mentoring, facilitating, coordinator, staff)
+    # Mentoring through a pairing of one's city (city_pairings) gives no right to edit.
+    roles = Roles(officer_of, mentoring, facilitating, coordinator, staff, city_pairings)
     assert roles.may_edit(city) is (city in officer_of)
 
 
@@ -84,12 +86,14 @@ def test_editing_depends_on_being_an_officer_of_the_city_and_nothing_else(
     facilitating=st.frozensets(ids),
     coordinator=st.booleans(),
     staff=st.booleans(),
+    city_pairings=st.frozensets(st.tuples(ids, ids, ids)),
 )
 def test_someone_without_any_role_may_see_and_edit_nothing_private(
-    officer_of, mentoring, facilitating, coordinator, staff
+    officer_of, mentoring, facilitating, coordinator, staff, city_pairings
 ):
-    # What followup relies on when it stops early for `not roles.any`.
-    roles = Roles(officer_of, mentoring, facilitating, coordinator, staff)
+    # What followup relies on when it stops early for `not roles.any`; pairings of cities the
+    # person is not an officer of give nothing.
+    roles = Roles(officer_of, mentoring, facilitating, coordinator, staff, city_pairings)
     if not roles.any:
         assert not any(
             roles.may_see_private(city, theme) or roles.may_edit(city)

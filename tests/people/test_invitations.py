@@ -84,7 +84,8 @@ def test_a_coordinator_invites_an_address_into_each_kind_of_role(coordinator, ki
     assert response.status_code == 302
     page = coordinator.web.get(response["Location"]).content.decode()
     assert "Invitation sent to ana@example.org. The link works once, for 7 days." in page
-    assert f"<td>ana@example.org</td><td>{described}</td><td>cora</td>" in page
+    listed = f"{described}, Test programme" if kind == "mentor" else described
+    assert f"<td>ana@example.org</td><td>{listed}</td><td>cora</td>" in page
 
     (message,) = mail.outbox
     assert message.to == ["ana@example.org"]
@@ -120,6 +121,24 @@ def test_a_role_with_the_wrong_scope_gets_a_form_error(coordinator, kind, scopes
     assert error in response.content.decode()
     assert Invitation.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_the_form_names_the_programme_of_every_pairing(coordinator, people):
+    from citygrow.mentoring.models import Programme, Scheme, SchemeCity
+
+    other = Programme.objects.create(
+        name="CITIES GROW 2017-2019", slug="cg", starts_on="2017-01-01", ends_on="2019-12-31"
+    )
+    scheme = Scheme.objects.create(programme=other, theme=Pairing.objects.first().theme)
+    munich, athens = (City.objects.get(name=name) for name in ("Munich", "Athens"))
+    SchemeCity.objects.create(scheme=scheme, city=munich, role="mentor")
+    SchemeCity.objects.create(scheme=scheme, city=athens, role="implementing")
+    Pairing.objects.create(scheme=scheme, mentor_city=munich, implementing_city=athens)
+    page = coordinator.web.get(URL).content.decode()
+    assert "Munich → Athens, theme A (CITIES GROW 2017-2019)" in page
+    assert "Munich → Athens, theme A (Test programme)" in page
+    assert "Ghent → Helsinki, theme A (Test programme)" in page
+    assert "The officers of the pairing's mentor city are its mentors already" in page
 
 
 def test_an_invalid_address_gets_a_form_error(coordinator):

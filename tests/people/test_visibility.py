@@ -43,6 +43,7 @@ def _roles(draw_ids: st.DataObject, cities: list[int], themes: list[int]) -> Rol
         mentoring=draw_ids.draw(pairings),
         facilitating=draw_ids.draw(some_themes),
         coordinator=draw_ids.draw(st.booleans()),
+        city_pairings=draw_ids.draw(pairings),
     )
 
 
@@ -107,3 +108,45 @@ def test_an_empty_scope_reaches_nothing_and_everything_reaches_all(toolkit_a, to
         theme="toolkit__theme",
     )  # fmt: skip
     assert everything.count() == len(items)
+
+
+def test_an_officer_of_a_mentor_city_lists_the_mentee_s_drafts_on_the_theme_only(
+    people, pairing, django_user_model
+):
+    """roles_of loads the pairings of an officer's city as mentor (Munich → Athens on A): the
+    predicate and the list agree for an officer of Munich nobody invited, for as long as the
+    pairing exists."""
+    from citygrow.people.models import Role
+    from citygrow.people.rules import roles_of
+
+    toolkit_a = Toolkit.objects.get(theme__code="A", year=2018)
+    toolkit_c = Toolkit.objects.get(theme__code="C", year=2018)
+    items = _items(toolkit_a, toolkit_c)
+    munich_officer = django_user_model.objects.create_user("max")
+    Role.objects.create(user=munich_officer, kind="officer", city=City.objects.get(name="Munich"))
+    athens, munich = City.objects.get(name="Athens"), City.objects.get(name="Munich")
+
+    def seen() -> set[tuple[str, str, str]]:
+        return {
+            (a.city.name, a.toolkit.theme.code, a.status)
+            for a in Assessment.objects.visible_to(munich_officer)
+            if a.status == "draft"
+        }
+
+    assert seen() == {("Munich", "A", "draft"), ("Munich", "C", "draft"), ("Athens", "A", "draft")}
+    for item in items:
+        if item.status == "draft":
+            expected = item.city_id == munich.pk or (
+                item.city_id == athens.pk and item.toolkit_id == toolkit_a.pk
+            )
+            assert (
+                roles_of(munich_officer).may_see_private(item.city_id, item.toolkit.theme_id)
+                is expected
+            )
+
+    Role.objects.filter(pairing=pairing).delete()
+    pairing.delete()
+    munich_officer = django_user_model.objects.get(
+        pk=munich_officer.pk
+    )  # a new request: roles are read again
+    assert seen() == {("Munich", "A", "draft"), ("Munich", "C", "draft")}

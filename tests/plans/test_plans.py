@@ -210,13 +210,15 @@ def test_an_objective_needs_a_title_and_a_key_factor(officer, plan):
     assert plan.objectives.count() == 2
 
 
-def test_a_plan_starts_from_a_submitted_assessment(officer, people):
+def test_without_a_submitted_assessment_the_plan_starts_from_the_findings(officer, people):
     pairing = athens_pairing()
-    assess_athens(status="draft")
+    draft = assess_athens(status="draft")
     page = officer.web.get(url("start", pairing.pk)).content.decode()
-    assert "there is none yet" in page and reverse("assessments:start") in page
+    assert "has not submitted an assessment on" in page and reverse("assessments:start") in page
+    assert draft.title not in page  # a draft is unfinished: not offered
     response = officer.web.post(url("start", pairing.pk), {"title": "X"})
-    assert response.status_code == 200 and not ActionPlan.objects.exists()
+    plan = ActionPlan.objects.get()
+    assert response.status_code == 302 and plan.assessment is None
 
 
 def test_a_bad_assessment_or_empty_title_is_refused(officer, athens_assessment):

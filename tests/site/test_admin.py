@@ -83,10 +83,14 @@ def test_editing_a_key_factor_in_the_admin_changes_the_page(toolkit_a, admin_cli
             f"guide_questions-{i}-text": question.text,
             f"guide_questions-{i}-sub_items": json.dumps(question.sub_items),
         }
+    data["guide_questions-0-note"] = "Checked against the source."
     response = admin_client.post(f"/admin/catalogue/keyfactor/{factor.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "(revised)" in client.get(toolkit_a.get_absolute_url()).content.decode()
     assert Toolkit.objects.get(pk=toolkit_a.pk).content_hash != toolkit_a.content_hash
+    # The edit raises the versions of what changed, so a page save made over it is a conflict.
+    factor.refresh_from_db()
+    assert factor.version == 2 and factor.guide_questions.get(position=1).version == 2
 
 
 def test_cities_import_from_csv_and_export(seeded, admin_client):

@@ -19,6 +19,11 @@ and Athens's workload in it;
   coordinators.
 A private object does not exist (404, never 403) for anyone else.
 
+The officers of a pairing's mentor city are mentors of its implementing city on its theme, with
+no invitation (issue 12): an officer of Munich would see what the mentor sees. Nobody in the
+fixture is one (other_officer works for Helsinki, an implementing city), so no column changes;
+tests/mentoring/test_pairing_by_hand.py checks that access.
+
 A route without an entry here fails `test_every_route_has_a_matrix_entry`.
 """
 
@@ -74,6 +79,26 @@ def draft_hidden() -> dict[str, tuple[int, int]]:
     return result
 
 
+def theme_authors(anonymous: int = REDIRECT) -> dict[str, tuple[int, int]]:
+    """A theme's authoring route (toolkit editions, issue 12 part 1): its facilitators (A's on
+    the private column, C's on the public one), coordinators and staff; others are refused."""
+    result = {**everyone(FORBIDDEN), "anonymous": (anonymous, anonymous)}
+    result["facilitator"] = (FORBIDDEN, OK)
+    result["other_facilitator"] = (OK, FORBIDDEN)
+    result["coordinator"] = result["staff"] = (OK, OK)
+    return result
+
+
+def draft_authors() -> dict[str, tuple[int, int]]:
+    """A draft's authoring route: a published edition does not change (403 for all who see it);
+    a draft is its theme's authors' (404 for those who may not see it); anonymous: log in."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    result["anonymous"] = (REDIRECT, REDIRECT)
+    for role in ("facilitator", "coordinator", "staff"):
+        result[role] = (FORBIDDEN, OK)
+    return result
+
+
 def theme_page() -> dict[str, tuple[int, int]]:
     """The theme redirects to its current edition; with only a draft, those who may not see it
     are told the theme has no content yet."""
@@ -125,6 +150,29 @@ def plan_team_api() -> dict[str, tuple[int, int]]:
     for role in ("officer", "mentor", "facilitator", "coordinator"):
         result[role] = (OK, OK)
     result["anonymous"] = (UNAUTHORISED, UNAUTHORISED)
+    return result
+
+
+def assessment_team_api() -> dict[str, tuple[int, int]]:
+    """The review's comments in the API: for the assessment's team, also once published (the
+    published one is on theme C: Athens's officers, C's facilitators, coordinators); 403 for
+    others who see it, 404 on the draft, 401 without credentials."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    for role in ("officer", "coordinator"):
+        result[role] = (OK, OK)
+    result["mentor"] = result["facilitator"] = (FORBIDDEN, OK)
+    result["other_facilitator"] = (OK, HIDDEN)
+    result["anonymous"] = (UNAUTHORISED, UNAUTHORISED)
+    return result
+
+
+def toolkit_editors() -> dict[str, tuple[int, int]]:
+    """The edit page of a draft: for its theme's authors (A's facilitator, coordinators,
+    staff); 404 to others; a published edition is not edited (403 to all who see it)."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    for role in ("facilitator", "coordinator", "staff"):
+        result[role] = (FORBIDDEN, OK)
+    result["anonymous"] = (REDIRECT, REDIRECT)
     return result
 
 
@@ -202,7 +250,9 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "mentoring:member_add": everyone(NOT_ALLOWED),  # POST only
     "mentoring:member_remove": everyone(NOT_ALLOWED),
     "mentoring:proposal": coordinators(),
-    "mentoring:pairing_remove": everyone(NOT_ALLOWED),
+    # Pairing by hand and its removal page (issue 12): coordinators only.
+    "mentoring:pairing_remove": coordinators(),  # the page says why a pairing with visits stays
+    "mentoring:pairing_add": everyone(NOT_ALLOWED),  # POST only
     "mentoring:visit_create": planners(),
     "mentoring:visit": everyone(OK),
     "mentoring:visit_edit": planners(),
@@ -251,6 +301,17 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:list_assessments": everyone(OK),
     "api:get_assessment": assessment_page(),
     "api:save_answer": everyone(NOT_ALLOWED),  # PUT only
+    # The assessment workflow in the API (citygrow/api/assessments.py)
+    "api:start_assessment": everyone(OK),  # its path's GET lists the assessments
+    "api:copy_assessment": everyone(NOT_ALLOWED),  # POST only
+    "api:save_key_factor_note": everyone(NOT_ALLOWED),  # PUT only
+    "api:save_assessment_context": everyone(NOT_ALLOWED),  # PUT only
+    "api:submit_assessment": everyone(NOT_ALLOWED),  # POST only
+    "api:reopen_assessment": everyone(NOT_ALLOWED),
+    "api:review_assessment": everyone(NOT_ALLOWED),
+    "api:publish_assessment": everyone(NOT_ALLOWED),
+    "api:list_assessment_comments": assessment_team_api(),
+    "api:add_assessment_comment": assessment_team_api(),  # its path's GET lists the comments
     "api:me": signed_in(anonymous=UNAUTHORISED),
     "api:list_my_tokens": signed_in(anonymous=UNAUTHORISED),
     "api:revoke_my_token": everyone(NOT_ALLOWED),  # DELETE only
@@ -303,6 +364,40 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:export_actions_csv": assessment_page(),
     "api:export_actions_xlsx": assessment_page(),
     "api:import_actions": everyone(NOT_ALLOWED),
+    # A plan without a toolkit (issue 12 part 2): tying a plan and a finding later
+    "plans:tie": everyone(NOT_ALLOWED),  # POST only
+    "mentoring:finding_tie": planners(),
+    "api:tie_plan": everyone(NOT_ALLOWED),  # PUT only
+    "api:tie_visit_finding": everyone(NOT_ALLOWED),  # PUT only
+    # Toolkit editions (issue 12 part 1): starting, uploading, publishing, comparing
+    "catalogue:editions": theme_authors(),
+    "catalogue:edition_start": theme_authors(),
+    "catalogue:edition_upload": draft_authors(),
+    "catalogue:edition_publish": draft_authors(),
+    "catalogue:edition_delete": draft_authors(),
+    "catalogue:edition_compare": draft_hidden(),
+    "api:list_editions": theme_authors(anonymous=UNAUTHORISED),
+    "api:start_edition": theme_authors(anonymous=UNAUTHORISED),  # its path's GET lists them
+    "api:upload_edition_file": everyone(NOT_ALLOWED),  # POST only
+    "api:publish_edition": everyone(NOT_ALLOWED),  # POST only
+    "api:delete_edition": everyone(NOT_ALLOWED),  # DELETE only
+    "api:compare_edition_years": draft_hidden(),
+    # Editing a draft toolkit edition (issue 12 part 1, views_authoring and api/toolkit_authoring)
+    "catalogue:toolkit_edit": toolkit_editors(),
+    "catalogue:edition_save": everyone(NOT_ALLOWED),  # POST only
+    "catalogue:item_add": everyone(NOT_ALLOWED),
+    "catalogue:child_add": everyone(NOT_ALLOWED),
+    "catalogue:item_save": everyone(NOT_ALLOWED),
+    "catalogue:item_move": everyone(NOT_ALLOWED),
+    "catalogue:item_remove": everyone(NOT_ALLOWED),
+    "api:get_edition": draft_hidden(),
+    "api:change_edition": draft_hidden(),  # its path's GET is the edition
+    "api:move_toolkit_item": everyone(NOT_ALLOWED),  # POST only
+    **{
+        f"api:{action}_{kind}": everyone(NOT_ALLOWED)  # POST, PATCH and DELETE only
+        for action in ("add", "change", "remove")
+        for kind in ("term", "key_factor", "question", "example", "context_factor")
+    },
     "api:openapi-json": everyone(OK),
     "api:openapi-view": everyone(OK),
     "api:api-root": everyone(HIDDEN),
@@ -403,6 +498,7 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "mentoring:member_remove": {**scheme, "pk": SchemeCity.objects.first().pk},
         "mentoring:proposal": scheme,
         "mentoring:pairing_remove": {"pk": visit.pairing_id},
+        "mentoring:pairing_add": scheme,
         "mentoring:visit_create": {"pk": visit.pairing_id},
         "mentoring:visit": {"pk": visit.pk},
         "mentoring:visit_edit": {"pk": visit.pk},
@@ -456,11 +552,81 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:list_assessments": {},
         "api:get_assessment": {"assessment_id": assessment.pk},
         "api:save_answer": {"assessment_id": assessment.pk, "question_id": question.pk},
+        # The assessment workflow in the API
+        **{
+            f"api:{name}": {"assessment_id": assessment.pk}
+            for name in (
+                "copy_assessment",
+                "save_assessment_context",
+                "submit_assessment",
+                "reopen_assessment",
+                "review_assessment",
+                "publish_assessment",
+                "list_assessment_comments",
+                "add_assessment_comment",
+            )
+        },
+        # A plan without a toolkit (issue 12 part 2)
+        "api:tie_plan": {"plan_id": objects["plan"].pk},
+        "mentoring:finding_tie": {
+            "pk": visit.pk,
+            "finding": Finding.objects.filter(report__visit=visit).first().pk,
+        },
+        "api:tie_visit_finding": {"visit_id": visit.pk, "number": 1},
+        "api:save_key_factor_note": {
+            "assessment_id": assessment.pk,
+            "key_factor": key_factor.position,
+        },
         "assessments:factor_save": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
         "assessments:context_save": {"pk": assessment.pk},
         "assessments:comment_add": {"pk": assessment.pk, "key_factor_pk": key_factor.pk},
         "assessments:transition": {"pk": assessment.pk, "action": "submit"},
         "api:get_toolkit": {"code": code, "year": year},
+        # Editing a draft toolkit edition (any ids: only the edit page answers a GET)
+        "catalogue:toolkit_edit": {"code": code, "year": year},
+        "catalogue:edition_save": {"code": code, "year": year},
+        "catalogue:item_add": {"code": code, "year": year, "kind": "terms"},
+        "catalogue:child_add": {"code": code, "year": year, "key_factor": 1, "kind": "examples"},
+        **{
+            f"catalogue:item_{action}": {"code": code, "year": year, "kind": "terms", "pk": 1}
+            for action in ("save", "move", "remove")
+        },
+        **{
+            f"api:{name}": {"code": code, "year": year}
+            for name in (
+                "get_edition",
+                "change_edition",
+                "move_toolkit_item",
+                "add_term",
+                "add_key_factor",
+                "add_context_factor",
+            )
+        },
+        **{
+            f"api:{action}_{kind}": {"code": code, "year": year, "item_id": 1}
+            for action in ("change", "remove")
+            for kind in ("term", "key_factor", "context_factor")
+        },
+        **{
+            f"api:{action}_{kind}": {"code": code, "year": year, "key_factor_id": 1, "item_id": 1}
+            for action in ("change", "remove")
+            for kind in ("question", "example")
+        },
+        "api:add_question": {"code": code, "year": year, "key_factor_id": 1},
+        "api:add_example": {"code": code, "year": year, "key_factor_id": 1},
+        # Toolkit editions (issue 12 part 1); an edition is compared with itself
+        "catalogue:editions": {"code": code},
+        "catalogue:edition_start": {"code": code},
+        "catalogue:edition_upload": {"code": code, "year": year},
+        "catalogue:edition_publish": {"code": code, "year": year},
+        "catalogue:edition_delete": {"code": code, "year": year},
+        "catalogue:edition_compare": {"code": code, "year_a": year, "year_b": year},
+        "api:list_editions": {"code": code},
+        "api:start_edition": {"code": code},
+        "api:upload_edition_file": {"code": code, "year": year},
+        "api:publish_edition": {"code": code, "year": year},
+        "api:delete_edition": {"code": code, "year": year},
+        "api:compare_edition_years": {"code": code, "year_a": year, "year_b": year},
         "api:get_practice": {"practice_id": practice.pk},
         "api:get_city": {"slug": practice.city.slug},
         "api:revoke_my_token": {"token_id": 1},

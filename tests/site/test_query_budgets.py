@@ -135,3 +135,76 @@ def test_signed_in_pages_keep_to_their_budget(client, people, who, url, budget):
     small = count_queries(client, url)
     grow_people_and_their_records(people, 10, start=1)
     assert_flat(small, count_queries(client, url), budget)
+
+
+# Toolkit editions (issue 12 part 1): for a coordinator, with a draft of theme B; the data
+# grows by tenfold editions of A.
+EDITION_PAGES = [
+    ("/toolkits/A/editions/", 8),
+    ("/toolkits/A/editions/new/", 9),
+    ("/toolkits/A/compare/2018/2018/", 14),
+    ("/toolkits/B/2026/upload/", 7),
+    ("/toolkits/B/2026/publish/", 14),
+    ("/toolkits/B/2026/delete/", 20),
+    ("/api/v1/themes/A/editions", 8),
+    ("/api/v1/themes/A/compare/2018/2018", 12),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), EDITION_PAGES)
+def test_the_edition_pages_keep_to_their_budget(client, people, url, budget):
+    from citygrow.catalogue import services
+    from citygrow.catalogue.models import Theme
+    from tests.support.toolkits import made_up_toolkit
+
+    header = services.EditionHeader(
+        year=2026, title="T", source_title="T", source_publisher="T", source_year=2026,
+        credit="T", standard="T",
+    )  # fmt: skip
+    draft = services.start_blank_edition(theme=Theme.objects.get(code="B"), header=header, by=None)
+    document = services.read_upload(made_up_toolkit("B").encode(), source="b.yaml")
+    services.upload_into_draft(toolkit=draft, document=document, source="b.yaml", by=None)
+    client.force_login(people["coordinator"])
+    small = count_queries(client, url)
+    grow_tenfold()
+    assert_flat(small, count_queries(client, url), budget)
+
+
+# Editing a draft edition (issue 12 part 1): the edit page and the API's edition, which must not
+# grow with the draft's key factors, questions, examples, terms and context factors.
+AUTHORING_PAGES = [
+    ("/toolkits/B/2030/edit/", 14),
+    ("/api/v1/toolkits/B/2030/edition", 12),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), AUTHORING_PAGES)
+def test_the_edit_page_of_a_draft_keeps_to_its_budget(client, people, url, budget):
+    from citygrow.catalogue.services import ItemKind, add_item
+    from tests.support.toolkits import blank_draft
+
+    draft = blank_draft("B", 2030)
+    by = people["coordinator"]
+
+    def grow(start: int, end: int) -> None:
+        for n in range(start, end):
+            factor = add_item(
+                toolkit=draft, kind=ItemKind.KEY_FACTOR, values={"heading": f"H{n}", "why": "W"},
+                by=by,
+            )  # fmt: skip
+            for kind, values in [
+                (ItemKind.GUIDE_QUESTION, {"text": "Q", "sub_items": ["a"]}),
+                (ItemKind.EXAMPLE, {"city": "Ghent", "text": "E", "links": ["https://a.org"]}),
+            ]:
+                add_item(toolkit=draft, kind=kind, values=values, key_factor=factor, by=by)
+            add_item(toolkit=draft, kind=ItemKind.TERM, values={"term": f"T{n}"}, by=by)
+            add_item(
+                toolkit=draft, kind=ItemKind.CONTEXT_FACTOR,
+                values={"category": f"C{n}", "examples": ["E"]}, by=by,
+            )  # fmt: skip
+
+    grow(0, 1)
+    client.force_login(by)
+    small = count_queries(client, url)
+    grow(1, 6)
+    assert_flat(small, count_queries(client, url), budget)

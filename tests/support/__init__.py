@@ -13,6 +13,8 @@
   `add_actions`, `endorse`, `SIGNED_PDF`, `signed_pdf` and `docx_bytes`.
 - `budgets`: query budgets: `count_queries(client, url)` and `assert_flat(small, large)`.
 - `toolkits`: the toolkit files' folder (`TOOLKITS`) and `write`, a file in a test's folder.
+- `pages`: using the pages as a person does: `form_on` (a page's form, to `submit` with what
+  a person changes), `Choice` (by label), `link_on`, `has_link`, `text_of` and `row_of`.
 
 The plugins are listed in tests/conftest.py's `pytest_plugins`, which also has pytest rewrite
 this package's asserts.

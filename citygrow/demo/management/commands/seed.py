@@ -11,7 +11,7 @@ from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
-from citygrow.demo.plan import create_demo_plan
+from citygrow.demo.plan import create_demo_plan, create_demo_plan_from_findings
 from citygrow.demo.programme import create_demo_programme
 from citygrow.people.models import City, Organisation, Role, User
 from citygrow.plans.services import ensure_default_statuses
@@ -27,6 +27,7 @@ DEMO_PEOPLE = [
     ("hugo", "Hugo Officer", "officer of Helsinki"),
     ("mia", "Mia Mentor", "mentor in the Munich → Athens pairing on theme A, officer of Munich"),
     ("fatima", "Fatima Facilitator", "facilitator, Migration Policy Group (themes A and D)"),
+    ("nico", "Nico Officer", "officer of Nicosia (a plan on theme D, without a toolkit)"),
 ]
 
 
@@ -66,12 +67,14 @@ class Command(BaseCommand):
         ]:
             organisations[name], _ = Organisation.objects.get_or_create(name=name)
             organisations[name].themes.add(*(themes[code] for code in codes if code in themes))
-        city = {c.name: c for c in City.objects.filter(name__in=["Athens", "Helsinki", "Munich"])}
+        names = ["Athens", "Helsinki", "Munich", "Nicosia"]
+        city = {c.name: c for c in City.objects.filter(name__in=names)}
         roles: dict[str, list[dict[str, Any]]] = {
             "cora": [{"kind": Role.Kind.COORDINATOR}],
             "olga": [{"kind": Role.Kind.OFFICER, "city": city["Athens"]}],
             "hugo": [{"kind": Role.Kind.OFFICER, "city": city["Helsinki"]}],
             "mia": [{"kind": Role.Kind.OFFICER, "city": city["Munich"]}],
+            "nico": [{"kind": Role.Kind.OFFICER, "city": city["Nicosia"]}],
             "fatima": [
                 {
                     "kind": Role.Kind.FACILITATOR,
@@ -94,6 +97,8 @@ class Command(BaseCommand):
         if pairing is not None:
             # Athens's action plan in that pairing, endorsed and followed up (issue 7).
             create_demo_plan(pairing, people)
+        # Nicosia's plan on theme D (no toolkit), started from a visit's findings (issue 12).
+        create_demo_plan_from_findings(people=people)
 
     def _create_demo_user(self, username: str, name: str, roles: list[dict[str, Any]]) -> User:
         first, last = name.split(" ", 1)
