@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write, signed_in
+from citygrow.api.cities import figure_out
 from citygrow.api.common import ANYONE, Refused, absolute, errors_of, refused
 from citygrow.api.schemas import (
     ApiTokenOut,
@@ -27,7 +28,7 @@ from citygrow.api.schemas import (
 )
 from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.core.errors import ServiceError
-from citygrow.people.models import ApiToken, City
+from citygrow.people.models import ApiToken, City, CityFigure, Indicator, latest_figures
 from citygrow.people.services import revoke_token
 from citygrow.practices.forms import PracticeFilterForm
 from citygrow.practices.models import Practice
@@ -72,16 +73,21 @@ def refused_by_a_service(request: HttpRequest, exc: ServiceError) -> HttpRespons
     return api.create_response(request, refused(exc).body(), status=422)
 
 
-def _city(request: HttpRequest, city: City) -> dict[str, Any]:
+def _city(
+    request: HttpRequest, city: City, figures: dict[str, CityFigure] | None = None
+) -> dict[str, Any]:
+    """`figures`: the city's latest key figures by indicator code (latest_by_city)."""
+    figures = figures or {}
+    population = figures.get(Indicator.POPULATION)
+    born_abroad = figures.get(Indicator.BORN_ABROAD)
     return {
         "name": city.name,
         "slug": city.slug,
         "country": {"code": city.country.code, "name": city.country.name},
-        "population": city.population,
-        "population_year": city.population_year,
-        "foreign_born_share": (
-            float(city.foreign_born_share) if city.foreign_born_share is not None else None
-        ),
+        "population": int(population.value) if population else None,
+        "population_year": population.year if population else None,
+        "foreign_born_share": float(born_abroad.value) if born_abroad else None,
+        "key_figures": [figure_out(f) for f in latest_figures(figures.values())],
         "charter_signatory": city.charter_signatory,
         "charter_signed_on": city.charter_signed_on.isoformat() if city.charter_signed_on else None,
         "url": absolute(request, city.get_absolute_url()),
@@ -298,7 +304,9 @@ def get_practice(request: HttpRequest, practice_id: int) -> Any:
     summary="The cities",
 )
 def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_city(request, city) for city in City.objects.select_related("country")]
+    cities = list(City.objects.select_related("country"))
+    figures = CityFigure.objects.latest_by_city(city.pk for city in cities)
+    return [_city(request, city, figures.get(city.pk)) for city in cities]
 
 
 @api.get(
@@ -309,7 +317,8 @@ def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One city",
 )
 def get_city(request: HttpRequest, slug: CitySlug) -> Any:
-    return _city(request, get_object_or_404(City.objects.select_related("country"), slug=slug))
+    city = get_object_or_404(City.objects.select_related("country"), slug=slug)
+    return _city(request, city, CityFigure.objects.latest_by_city([city.pk]).get(city.pk))
 
 
 @api.get(
@@ -380,3 +389,4 @@ api.add_router("", "citygrow.api.plans_followup.router")  # progress, measured c
 api.add_router("", "citygrow.api.plans_documents.router")  # action import and export
 api.add_router("", "citygrow.api.toolkit_editions.router")  # toolkit editions
 api.add_router("", "citygrow.api.toolkit_authoring.router")  # editing a draft edition
+api.add_router("", "citygrow.api.cities.router")  # cities' key figures and indicators

@@ -40,6 +40,7 @@ from citygrow.api.common import (
     refused,
 )
 from citygrow.api.mentoring_schemas import (
+    CancelVisitIn,
     EventIn,
     EventOut,
     FindingKeyFactorsIn,
@@ -661,6 +662,50 @@ def change_visit(request: HttpRequest, visit_id: int, payload: VisitIn) -> Any:
         on=_itself,
     )
     return _save_visit(request, visit.pairing, payload, visit)
+
+
+@router.post(
+    "/visits/{visit_id}/cancel",
+    response={**WRITE, 200: VisitOut},
+    auth=SIGNED_IN,
+    summary="Cancel a visit",
+)
+def cancel_visit(request: HttpRequest, visit_id: int, payload: CancelVisitIn) -> Any:
+    """For coordinators and the facilitators of the pairing's theme. The visit is kept, marked
+    cancelled with the reason (public); its calendar event becomes CANCELLED. It can no longer
+    be changed, and its participants and the pairing are free on its days again. Refused (422)
+    without a reason and for a visit already cancelled."""
+    visit = _opened(
+        request,
+        lambda: _visit(visit_id),
+        "mentoring.plan_visit",
+        _("Only coordinators and the theme's facilitators cancel visits."),
+        on=_itself,
+    )
+    services.cancel_visit(visit=visit, reason=payload.reason, by=signed_in(request))
+    return _visit(visit.pk)
+
+
+@router.delete(
+    "/visits/{visit_id}",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=SIGNED_IN,
+    summary="Delete a visit entered by mistake",
+)
+def delete_visit(request: HttpRequest, visit_id: int) -> Any:
+    """For coordinators and the facilitators of the pairing's theme: the visit goes with its
+    draft report. Refused (422, with what to do instead) while its report is published: a
+    visit called off is cancelled instead (`POST /visits/{id}/cancel`). Once a pairing has no
+    visits (and no action plan), it can be undone."""
+    visit = _opened(
+        request,
+        lambda: _visit(visit_id),
+        "mentoring.plan_visit",
+        _("Only coordinators and the theme's facilitators delete visits."),
+        on=_itself,
+    )
+    services.delete_visit(visit=visit, by=signed_in(request))
+    return Status(204, None)
 
 
 # -- visit reports ------------------------------------------------------------------------------

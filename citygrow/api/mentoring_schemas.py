@@ -129,6 +129,11 @@ class VisitRef(Schema):
     kind: str = Field(description="study or mentoring")
     starts_on: date
     ends_on: date
+    cancelled: bool = Field(description="Called off: kept on record, marked cancelled")
+
+    @staticmethod
+    def resolve_cancelled(visit: Visit) -> bool:
+        return visit.is_cancelled
 
 
 class PairingWithVisits(PairingOut):
@@ -274,8 +279,15 @@ class VisitOut(Schema):
     report_status: str | None = Field(
         description="draft or published; None: no report, or one you may not see"
     )
+    cancelled: bool = Field(description="Called off: kept on record, marked cancelled")
+    cancelled_at: datetime | None = Field(description="When it was cancelled; None: it stands")
+    cancel_reason: str = Field(description="Why it was cancelled (public); empty while it stands")
     url: str
     calendar_url: str
+
+    @staticmethod
+    def resolve_cancelled(visit: Visit) -> bool:
+        return visit.is_cancelled
 
     @staticmethod
     def resolve_programme(visit: Visit) -> str:
@@ -355,6 +367,14 @@ class VisitIn(Schema):
         [], max_length=100, description="Usernames: officers of the two cities, the scheme's "
         "facilitators, coordinators"
     )  # fmt: skip
+
+
+class CancelVisitIn(Schema):
+    reason: str = Field(
+        pattern=NO_NUL,
+        max_length=1_000,
+        description="Why the visit is cancelled: public, shown with the visit and in calendars",
+    )
 
 
 class FindingIn(Schema):

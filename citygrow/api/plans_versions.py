@@ -6,6 +6,11 @@ endorsement (a new frozen version) and record the endorsements, with the signed 
 as multipart form data, through the same write functions as the pages
 (citygrow.plans.versions): what those refuse is 422 with their message, keyed by the field it
 is about, and nothing is stored. A frozen version never changes: PATCH or DELETE of one is 409.
+
+Past events are entered with the date they happened (issue 13): the submission's
+`submitted_on` (today when not given) and the endorsement's `endorsed_on`, each "YYYY-MM-DD"
+or "YYYY-MM" when only the month is known; the answers give the date (a month as its first
+day) with its `..._precision` ("day" or "month").
 """
 
 from datetime import date, datetime
@@ -14,13 +19,13 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from citygrow.api.auth import SIGNED_IN, require_write
-from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden
+from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden, invalid
 from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import NO_NUL, ErrorOut
-from citygrow.plans import compare, services, versions
+from citygrow.plans import compare, history, services, versions
 from citygrow.plans.models import ActionPlan, Endorsement, PlanVersion
 
 router = Router(tags=["action plans"])
@@ -36,14 +41,22 @@ class EndorsementOut(Schema):
     level: Literal["administrative", "political"]
     endorsed_by: str
     role: str
-    endorsed_on: date
-    recorded_at: datetime
+    endorsed_on: date = Field(
+        description="The day, or the first of the month when only the month is known"
+    )
+    endorsed_on_precision: Literal["day", "month"]
+    recorded_at: datetime = Field(description="When it was recorded here")
     document_url: str = Field(description="The signed document (for those who may see the plan)")
 
 
 class VersionSummary(Schema):
     number: int
-    frozen_at: datetime
+    submitted_on: date = Field(
+        description="When it was submitted for endorsement, as it happened: the day, or the "
+        "first of the month when only the month is known"
+    )
+    submitted_on_precision: Literal["day", "month"]
+    frozen_at: datetime = Field(description="When it was recorded here")
     frozen_by: str | None
     endorsed: bool = Field(description="Whether this is the plan's endorsed version")
     endorsements: list[EndorsementOut]
@@ -61,7 +74,11 @@ class EndorsementIn(Schema):
     level: Literal["administrative", "political"]
     endorsed_by: str = Field(pattern=NO_NUL, max_length=200)
     role: str = Field(pattern=NO_NUL, max_length=200)
-    endorsed_on: date
+    endorsed_on: str = Field(
+        pattern=history.PATTERN,
+        description="YYYY-MM-DD, or YYYY-MM when only the month is known; not in the future, "
+        "not before the version was submitted",
+    )
 
 
 class FieldChangeOut(Schema):
@@ -106,6 +123,21 @@ def _version(plan: ActionPlan, number: int) -> PlanVersion:
     return version
 
 
+def _past(text: str, field: str) -> history.PastDate:
+    """A date of the past as given ("2017-12-04" or "2017-12"), or 422 about `field`."""
+    found = history.parse(text)
+    if found is None:
+        raise invalid(
+            field,
+            _(
+                "“%(value)s” is not a date: give it as YYYY-MM-DD (2017-12-04), or as YYYY-MM "
+                "(2017-12) when only the month is known."
+            )
+            % {"value": text},
+        )
+    return found
+
+
 def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -113,6 +145,7 @@ def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict
         "endorsed_by": e.endorsed_by,
         "role": e.role,
         "endorsed_on": e.endorsed_on,
+        "endorsed_on_precision": e.endorsed_on_precision,
         "recorded_at": e.recorded_at,
         "document_url": absolute(
             request, reverse("plans:endorsement_document", args=[plan.pk, e.pk])
@@ -126,6 +159,8 @@ def _version_out(
     person = version.frozen_by
     out = {
         "number": version.number,
+        "submitted_on": version.submitted_on,
+        "submitted_on_precision": version.submitted_on_precision,
         "frozen_at": version.frozen_at,
         "frozen_by": (person.get_full_name() or person.username) if person else None,
         "endorsed": plan.endorsed_version_id == version.pk,
@@ -173,13 +208,32 @@ def list_versions(request: HttpRequest, plan_id: int) -> Any:
     auth=SIGNED_IN,
     summary="Submit the plan for endorsement",
 )
-def freeze_version(request: HttpRequest, plan_id: int) -> Any:
-    """For the city's officers: freezes the plan's content as the next version. Refused (422)
-    when the plan has no objective, or has not changed since the last version."""
+def freeze_version(
+    request: HttpRequest,
+    plan_id: int,
+    submitted_on: str | None = Query(
+        None,
+        pattern=history.PATTERN,
+        description="When it was submitted, for a past event: YYYY-MM-DD, or YYYY-MM when "
+        "only the month is known (default: today); not in the future, not before the programme "
+        "started or the last version was submitted",
+    ),
+) -> Any:
+    """For the city's officers: freezes the plan's content as the next version, submitted
+    today or on the `submitted_on` given (a past event, in the query: the request has no
+    body). Refused (422) when the plan has no objective, or has not changed since the last
+    version; a date that is not one ("2017-13"), in the future, before the programme started
+    or before the last version's submission."""
     plan = acting_plan(
         request, plan_id, ENDORSE, _("Only the city's officers submit the plan for endorsement.")
     )
-    version = services.freeze(plan=plan, by=request.user)
+    submitted = _past(submitted_on, "submitted_on") if submitted_on else None
+    version = services.freeze(
+        plan=plan,
+        by=request.user,
+        submitted_on=submitted.day if submitted else None,
+        submitted_on_precision=submitted.precision if submitted else history.Precision.DAY,
+    )
     return Status(201, _version_out(request, plan, _version(plan, version.number), content=True))
 
 
@@ -236,7 +290,8 @@ def record_endorsement(
     document: File[UploadedFile],
 ) -> Any:
     """For the city's officers, as multipart form data: the level (administrative or
-    political), who endorsed, in what role, the date (not in the future) and the signed
+    political), who endorsed, in what role, the date (YYYY-MM-DD, or YYYY-MM when only the
+    month is known; not in the future, not before the version was submitted) and the signed
     document (a PDF or a Word .docx file, within the size limit). Refused (422): a level
     endorsed already, a version that is not the latest one, a document that is not a PDF or a
     Word file. With both levels the version is the plan's endorsed version, and the plan
@@ -246,8 +301,15 @@ def record_endorsement(
     version = _version(plan, number)
     if not request.user.has_perm(ENDORSE, plan):
         raise forbidden(_("Only the city's officers record the plan's endorsements."))
+    data = payload.dict()
+    endorsed = _past(data.pop("endorsed_on"), "endorsed_on")
     endorsement = services.record_endorsement(
-        version=version, by=request.user, document=document, **payload.dict()
+        version=version,
+        by=request.user,
+        document=document,
+        endorsed_on=endorsed.day,
+        endorsed_on_precision=endorsed.precision.value,
+        **data,
     )
     return Status(201, _endorsement(request, plan, endorsement))
 

@@ -22,13 +22,30 @@ class CountryOut(Schema):
     name: str
 
 
+class FigureOut(Schema):
+    indicator: str = Field(description="The indicator's code")
+    indicator_name: str
+    kind: str = Field(description="count or percentage")
+    value: float
+    shown: str = Field(description="The value as the pages show it, e.g. 27.5%")
+    year: int = Field(description="The year the figure is about")
+    source: str
+    recorded_at: datetime
+
+
 class CityOut(Schema):
     name: str
     slug: str
     country: CountryOut
-    population: int | None
-    population_year: int | None
-    foreign_born_share: float | None = Field(description="Residents born abroad, in per cent")
+    population: int | None = Field(description="The latest population figure (key_figures)")
+    population_year: int | None = Field(description="The year of that population figure")
+    foreign_born_share: float | None = Field(
+        description="The latest share of residents born abroad, in per cent (key_figures)"
+    )
+    key_figures: list[FigureOut] = Field(
+        description="The latest figure of each indicator, with year and source (as "
+        "GET /cities/{slug}/figures gives them)"
+    )
     charter_signatory: bool | None = Field(description="None when not known")
     charter_signed_on: str | None
     url: str

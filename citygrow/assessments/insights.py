@@ -23,7 +23,7 @@ from citygrow.assessments import scoring
 from citygrow.assessments.models import Answer, Assessment, FactorNote, PublishedScore
 from citygrow.assessments.sheet import Sheet
 from citygrow.catalogue.models import GuideQuestion
-from citygrow.people.models import City
+from citygrow.people.models import City, CityFigure, Indicator, migrant_share
 from citygrow.practices.models import Practice
 
 #: A key factor score from which a city is suggested as a mentor on it.
@@ -62,6 +62,9 @@ class Insights:
     similar_mean: dict[int, float | None] = field(default_factory=dict)
     similar_count: int = 0
     similar_bands: tuple[str | None, str | None] = (None, None)
+    #: The city's own figures that place it in those bands (population, migrant share), each
+    #: shown with its year and source; None where not recorded.
+    similar_figures: tuple[CityFigure | None, CityFigure | None] = (None, None)
     practices: dict[int, list[Practice]] = field(default_factory=dict)
     mentors: dict[int, list[Mentor]] = field(default_factory=dict)
 
@@ -287,7 +290,31 @@ class Network:
 NETWORK_CACHE_SECONDS = 10 * 60
 
 
-def network_cache_key(assessment: Assessment) -> str | None:
+Bands = tuple[str | None, str | None]
+
+
+def band_figures(by_code: Mapping[str, CityFigure]) -> tuple[CityFigure | None, CityFigure | None]:
+    """The latest figures that place a city among similar cities: its population and its
+    migrant share (people.models.migrant_share: born abroad, else foreign residents)."""
+    return by_code.get(Indicator.POPULATION), migrant_share(by_code)
+
+
+def bands_of(figures: tuple[CityFigure | None, CityFigure | None]) -> Bands:
+    """The population band and migrant-share band of (population, share) figures."""
+    population, share = figures
+    return (
+        scoring.population_band(int(population.value) if population else None),
+        scoring.share_band(share.value if share else None),
+    )
+
+
+def city_bands(city_id: int) -> tuple[tuple[CityFigure | None, CityFigure | None], Bands]:
+    """A city's band figures and its bands, from its latest key figures (one query)."""
+    figures = band_figures(CityFigure.objects.latest_by_city([city_id]).get(city_id, {}))
+    return figures, bands_of(figures)
+
+
+def network_cache_key(assessment: Assessment, bands: Bands | None = None) -> str | None:
     """The cache key of a published assessment's `Network`; None for any other (drafts change).
 
     One aggregate query: the edition's latest publication and its count of published
@@ -300,8 +327,8 @@ def network_cache_key(assessment: Assessment) -> str | None:
     edition = Assessment.objects.published().filter(toolkit=assessment.toolkit_id)
     stamp = edition.aggregate(latest=Max("published_at"), count=Count("pk"))
     latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
-    city = assessment.city
-    bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
+    if bands is None:
+        bands = city_bands(assessment.city_id)[1]
     fingerprint = assessment.toolkit.content_hash
     parts = [assessment.published_at.isoformat(), latest, stamp["count"], fingerprint, *bands]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -309,29 +336,34 @@ def network_cache_key(assessment: Assessment) -> str | None:
 
 
 def network_of(
-    assessment: Assessment, sheet: Sheet, by_factor: Mapping[int, Sequence[int]]
+    assessment: Assessment,
+    sheet: Sheet,
+    by_factor: Mapping[int, Sequence[int]],
+    bands: Bands | None = None,
 ) -> Network:
-    """The network's and similar cities' means, and the mentors for each gap (computed)."""
+    """The network's and similar cities' means, and the mentors for each gap (computed).
+    `bands`: the city's own (city_bands), read when not given."""
     found = Network()
     city = assessment.city
     # The network: each other city's latest published assessment on this edition.
     latest = latest_published(assessment.toolkit_id, other_than_city=city.pk)
     network = list(
-        latest.order_by("city__name", "city_id").values_list(
-            "pk", "city_id", "city__name", "city__population", "city__foreign_born_share"
-        )
+        latest.order_by("city__name", "city_id").values_list("pk", "city_id", "city__name")
     )
     scores = _network_scores(latest, [row[0] for row in network], by_factor)
     found.network_mean = mean_of([scores[row[0]] for row in network], by_factor)
     found.network_count = len(network)
-    # Similar cities: the same population band and band of residents born abroad.
-    bands = (scoring.population_band(city.population), scoring.share_band(city.foreign_born_share))
+    # Similar cities: the same population band and band of migrant residents, each city's
+    # latest figures (one query for them all).
+    if bands is None:
+        bands = city_bands(city.pk)[1]
     found.similar_bands = bands
     if None not in bands:
+        figures = CityFigure.objects.latest_by_city([row[1] for row in network])
         similar = [
             scores[pk]
-            for pk, _city_id, _name, population, share in network
-            if (scoring.population_band(population), scoring.share_band(share)) == bands
+            for pk, city_id, _name in network
+            if bands_of(band_figures(figures.get(city_id, {}))) == bands
         ]
         found.similar_mean = mean_of(similar, by_factor)
         found.similar_count = len(similar)
@@ -343,7 +375,7 @@ def network_of(
         position: sorted(
             (
                 (score, name, pk)
-                for pk, _city_id, name, _population, _share in network
+                for pk, _city_id, name in network
                 if (score := scores[pk].get(position)) is not None and score >= MENTOR_THRESHOLD
             ),
             key=lambda row: (-row[0], row[1]),
@@ -393,10 +425,12 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
         previous_result = _results([previous], by_factor)[previous.pk]
         insights.previous_scores = {f.key: f.score for f in previous_result.factors}
         insights.change = scoring.change(previous_result, sheet.result)
-    key = network_cache_key(assessment)
+    figures, bands = city_bands(city.pk)
+    insights.similar_figures = figures
+    key = network_cache_key(assessment, bands)
     network = cache.get(key) if key else None
     if network is None:
-        network = network_of(assessment, sheet, by_factor)
+        network = network_of(assessment, sheet, by_factor, bands)
         if key:
             cache.set(key, network, NETWORK_CACHE_SECONDS)
     insights.network_mean = network.network_mean

@@ -538,7 +538,7 @@ def create_demo_plan(
     actions = _actions(plan, objectives, olga, _at(FIRST_DRAFT))
     for username, day, text in COMMENTS:
         services.add_comment(plan=plan, text=text, by=people[username], at=_at(day))
-    version = services.freeze(plan=plan, by=olga, at=_at(FROZEN))
+    version = services.freeze(plan=plan, by=olga, at=_at(FROZEN), submitted_on=FROZEN)
     for level, endorsed_by, role, day in ENDORSEMENTS:
         services.record_endorsement(
             version=version,

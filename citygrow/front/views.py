@@ -1,12 +1,21 @@
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core.decorators import permission_required
+from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import SchemeCity
-from citygrow.people.models import City
+from citygrow.people import services as people_services
+from citygrow.people.forms import CityFigureForm, IndicatorForm
+from citygrow.people.models import City, CityFigure, latest_figures
 from citygrow.plans.followup import due_for_city
 from citygrow.practices.models import Practice
+
+KEEP_FIGURES = "people.keep_city_figures"
 
 
 @require_safe
@@ -17,12 +26,85 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     schemes = SchemeCity.objects.select_related("scheme__programme", "scheme__theme").order_by(
         "-scheme__programme__starts_on", "scheme__theme__code"
     )
+    figures = CityFigure.objects.select_related("indicator")
     city = get_object_or_404(
         City.objects.select_related("country").prefetch_related(
-            Prefetch("practices", queryset=practices), Prefetch("schemes", queryset=schemes)
+            Prefetch("practices", queryset=practices),
+            Prefetch("schemes", queryset=schemes),
+            Prefetch("figures", queryset=figures),
         ),
         slug=slug,
     )
     # Overdue and soon-due plan actions, for the city's plan team only (none for others).
     due = due_for_city(request.user, city.pk)
-    return render(request, "front/city_detail.html", {"city": city, "due_actions": due})
+    history = list(city.figures.all())
+    context = {
+        "city": city,
+        "due_actions": due,
+        "key_figures": latest_figures(history),
+        "figure_history": history,
+    }
+    return render(request, "front/city_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(KEEP_FIGURES)
+def city_figure_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a key figure of a city (a correction is a new figure for the same year)."""
+    city = get_object_or_404(City, slug=slug)
+    form = CityFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure = people_services.record_figure(
+                city=city,
+                indicator=form.cleaned_data["indicator"],
+                value=form.cleaned_data["value"],
+                year=form.cleaned_data["year"],
+                source=form.cleaned_data["source"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            error.show_on(form)
+        else:
+            messages.success(
+                request,
+                _("%(indicator)s %(year)s recorded.")
+                % {"indicator": figure.indicator.name, "year": figure.year},
+            )
+            return redirect(reverse("front:city", args=[city.slug]) + "#key-figures")
+    return _figure_page(request, city, form, IndicatorForm())
+
+
+@require_POST
+@permission_required(KEEP_FIGURES)
+def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Define a new indicator, from a city's figure page (back to it, the indicator chosen)."""
+    city = get_object_or_404(City, slug=slug)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            indicator = people_services.define_indicator(
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            error.show_on(form)
+        else:
+            messages.success(request, _("Indicator %(name)s defined.") % {"name": indicator.name})
+            url = reverse("front:city_figure_add", args=[city.slug])
+            return redirect(f"{url}?indicator={indicator.pk}")
+    return _figure_page(request, city, CityFigureForm(), form)
+
+
+def _figure_page(
+    request: HttpRequest,
+    city: City,
+    figure_form: CityFigureForm,
+    indicator_form: IndicatorForm,
+) -> HttpResponse:
+    if not figure_form.is_bound and request.GET.get("indicator", "").isdigit():
+        figure_form.initial["indicator"] = int(request.GET["indicator"])
+    context = {"city": city, "form": figure_form, "indicator_form": indicator_form}
+    return render(request, "front/city_figure_form.html", context)

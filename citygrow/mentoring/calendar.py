@@ -3,7 +3,8 @@
 Pure: no Django here, so the format can be tested on its own. Visits and meetings last whole
 days, so every event is an all-day event: DTSTART and DTEND are dates, and DTEND is the day
 *after* the last day (RFC 5545 3.6.1: the end is exclusive), which is what calendar programs
-expect for "2 to 4 May".
+expect for "2 to 4 May". A cancelled event stays in the file with STATUS:CANCELLED, so calendar
+programs that have it remove or strike it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class CalendarEvent:
     url: str = ""
     last_modified: datetime.datetime | None = None
     """Timezone-aware; None when not known."""
+    cancelled: bool = False
+    """Called off: written as STATUS:CANCELLED (RFC 5545 3.8.1.11), which calendar programs
+    show struck through or drop; raise `sequence` with it so they take the change."""
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
@@ -60,6 +64,8 @@ def _vevent(event: CalendarEvent, stamp: datetime.datetime) -> Event:
         vevent.add("url", event.url)
     if event.last_modified is not None:
         vevent.add("last-modified", event.last_modified.astimezone(datetime.UTC))
+    if event.cancelled:
+        vevent.add("status", "CANCELLED")
     vevent.add("transp", "TRANSPARENT")  # all-day events do not block the day's hours
     return vevent
 

@@ -309,6 +309,10 @@ class VisitQuerySet(models.QuerySet["Visit"]):
         """The visits of the pairings `city` is in, as mentor or implementing city."""
         return self.filter(Q(pairing__mentor_city=city) | Q(pairing__implementing_city=city))
 
+    def standing(self) -> "VisitQuerySet":
+        """The visits not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
 
 class Visit(models.Model):
     """A study visit or a mentoring visit of a pairing."""
@@ -333,6 +337,12 @@ class Visit(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)
     """Raised on every change, so calendar programs take the newer version."""
     updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    """When the visit was called off (services.cancel_visit); None while it stands. A
+    cancelled visit is kept, marked as such, and its calendar event says CANCELLED."""
+    cancel_reason = models.TextField(
+        _("why it was cancelled"), blank=True, max_length=1_000, editable=False
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -343,6 +353,10 @@ class Visit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="visit_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="visit_cancelled_with_reason",
             ),
         ]
 
@@ -355,6 +369,11 @@ class Visit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:visit", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the visit was called off (it is kept, marked cancelled)."""
+        return self.cancelled_at is not None
 
     @property
     def host_city(self) -> City:

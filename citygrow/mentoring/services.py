@@ -439,6 +439,23 @@ def _span(starts_on: datetime.date, ends_on: datetime.date) -> str:
     return f"{date_format(starts_on)} \N{EN DASH} {date_format(ends_on)}"
 
 
+def _check_within_programme(
+    programme: Programme, starts_on: datetime.date, ends_on: datetime.date
+) -> None:
+    """Refuse a visit whose days are not all within its programme's dates."""
+    if programme.starts_on <= starts_on and ends_on <= programme.ends_on:
+        return
+    raise ServiceError(
+        _(
+            "A visit must lie within its programme's dates: %(programme)s runs %(days)s. "
+            "Check the dates, or the programme's, if they are wrong."
+        )
+        % {"programme": programme, "days": _span(programme.starts_on, programme.ends_on)},
+        # The field to correct: the first day when it is outside, else the last day.
+        "ends_on" if programme.starts_on <= starts_on <= programme.ends_on else "starts_on",
+    )
+
+
 @transaction.atomic
 def save_visit(
     *,
@@ -453,13 +470,40 @@ def save_visit(
 ) -> Visit:
     """Plan a visit of `pairing`, or change `visit`.
 
-    Refuses a visit that ends before it starts, participants who may not take part, and
-    participants who are already on another visit on any of the same days.
+    Refuses a change to a cancelled visit, a visit that ends before it starts or lies outside
+    its programme's dates, a second visit of the same kind for the pairing on overlapping
+    days, participants who may not take part, and participants who are already on another
+    visit on any of the same days. Cancelled visits clash with nothing.
     """
+    if visit is not None and visit.is_cancelled:
+        raise ServiceError(
+            _(
+                "This visit was cancelled, so it can no longer be changed. Plan a new visit "
+                "instead, or delete this one if it was entered by mistake."
+            )
+        )
     if kind not in Visit.Kind.values:
         raise ServiceError(_("Choose a study visit or a mentoring visit."), "kind")
     if ends_on < starts_on:
         raise ServiceError(_("The last day cannot be before the first day."), "ends_on")
+    _check_within_programme(pairing.scheme.programme, starts_on, ends_on)
+    same = Visit.objects.standing().filter(
+        pairing=pairing, kind=kind, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    if visit is not None:
+        same = same.exclude(pk=visit.pk)
+    if (twin := same.first()) is not None:
+        raise ServiceError(
+            _(
+                "This pairing already has a %(kind)s on overlapping days (%(days)s). Change "
+                "that visit instead, or cancel it first."
+            )
+            % {
+                "kind": twin.get_kind_display().lower(),
+                "days": _span(twin.starts_on, twin.ends_on),
+            },
+            "starts_on",
+        )
     allowed = set(eligible_participants(pairing).values_list("pk", flat=True))
     for person in participants:
         if person.pk not in allowed:
@@ -472,9 +516,8 @@ def save_visit(
                 "participants",
             )
     clashes = (
-        Visit.objects.filter(
-            participants__in=participants, starts_on__lte=ends_on, ends_on__gte=starts_on
-        )
+        Visit.objects.standing()
+        .filter(participants__in=participants, starts_on__lte=ends_on, ends_on__gte=starts_on)
         .select_related("pairing__mentor_city", "pairing__implementing_city")
         .prefetch_related("participants")
         .distinct()
@@ -513,6 +556,89 @@ def save_visit(
     return visit
 
 
+CANCEL_REASON_LENGTH = 1_000
+
+
+@transaction.atomic
+def cancel_visit(
+    *, visit: Visit, reason: str, by: Any, at: datetime.datetime | None = None
+) -> Visit:
+    """Call off `visit`: it is kept, marked cancelled (at `at`, now by default) with the
+    reason, and its calendar event becomes CANCELLED in a new version. Its participants are
+    free on those days again, and the pairing may plan another visit of the kind on them.
+
+    Refused without a reason and for a visit already cancelled."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(
+            _("Say why the visit is cancelled: the reason is shown with the visit."), "reason"
+        )
+    if len(reason) > CANCEL_REASON_LENGTH:
+        raise ServiceError(
+            _("Keep the reason to %(count)d characters.") % {"count": CANCEL_REASON_LENGTH},
+            "reason",
+        )
+    stored = Visit.objects.select_for_update().only("sequence", "cancelled_at").get(pk=visit.pk)
+    if stored.is_cancelled:
+        raise ServiceError(_("This visit is already cancelled."))
+    visit.cancelled_at = at or timezone.now()
+    visit.cancel_reason = reason
+    visit.sequence = stored.sequence + 1
+    visit.save(update_fields=["cancelled_at", "cancel_reason", "sequence", "updated_at"])
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=visit,
+        city=visit.pairing.implementing_city,
+        changes={"status": ["planned", "cancelled"], "cancel_reason": ["", reason]},
+        at=at,
+    )
+    return visit
+
+
+def why_visit_stays(visit: Visit) -> str | None:
+    """Why `visit` cannot be deleted, None when it can: its report is published, the public
+    record that the visit took place. (Read `visit.existing_report()`: no query when the
+    report was selected with the visit.)"""
+    report = visit.existing_report()
+    if report is None or not report.is_published:
+        return None
+    if visit.is_cancelled:
+        return _(
+            "Its report is published, so the visit is part of the public record and cannot be "
+            "deleted. It is already marked cancelled, with the reason."
+        )
+    return _(
+        "Its report is published, so the visit is part of the public record and cannot be "
+        "deleted. If the visit did not take place as planned, cancel it instead: it stays on "
+        "record, marked cancelled, with the reason."
+    )
+
+
+@transaction.atomic
+def delete_visit(*, visit: Visit, by: Any) -> None:
+    """Delete `visit` entered by mistake, with its report while that is a draft (and the
+    report's findings): each recorded in the audit trail. Refused (with the reason and what
+    to do instead) while its report is published."""
+    report = VisitReport.objects.select_for_update().filter(visit=visit).first()
+    if report is not None:
+        visit.report = report
+    reason = why_visit_stays(visit)
+    if reason is not None:
+        raise ServiceError(reason)
+    city = visit.pairing.implementing_city
+    if report is not None:
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.DELETE,
+            target=report,
+            city=city,
+            changes={"findings": [report.findings.count(), 0]},
+        )
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, target=visit, city=city)
+    visit.delete()
+
+
 # Visit reports ------------------------------------------------------------------------------
 
 
@@ -530,7 +656,9 @@ def save_report(
 ) -> VisitReport:
     """Write the report of `visit` (its findings replace the earlier ones).
 
-    A published report is final: refused."""
+    A published report is final: refused; so is a report of a cancelled visit."""
+    if visit.is_cancelled:
+        raise ServiceError(_("This visit was cancelled, so it has no report to write."))
     report, created = VisitReport.objects.select_for_update().get_or_create(
         visit=visit, defaults={"author": by if getattr(by, "is_authenticated", False) else None}
     )
@@ -627,6 +755,8 @@ def tie_finding(*, finding: Finding, key_factors: Sequence[int], by: Any) -> Fin
 def publish_report(*, report: VisitReport, by: Any) -> None:
     if report.is_published:
         raise ServiceError(_("This report is already published."))
+    if report.visit.is_cancelled:
+        raise ServiceError(_("This visit was cancelled, so its report is not published."))
     if not report.findings.exists():
         raise ServiceError(_("Record at least one finding before publishing the report."))
     report.status = VisitReport.Status.PUBLISHED

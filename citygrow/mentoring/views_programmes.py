@@ -41,6 +41,7 @@ from citygrow.mentoring.models import (
     Visit,
 )
 from citygrow.mentoring.rules import MANAGE
+from citygrow.people.models import CityFigure, Indicator, migrant_share
 
 
 def _get_scheme(slug: str, code: str) -> Scheme:
@@ -442,6 +443,8 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         for city in open_cities
     ]
     names = {city.pk: city.name for city in members}
+    # Each city's latest population and migrant share, with year and source (one query).
+    figures = CityFigure.objects.latest_by_city(city.pk for city in members)
     by_hand = None
     if result.proposal is None and mentors and open_cities:
         by_hand = PairingForm(mentors=mentors, implementing=open_cities, full=_full_mentors(result))
@@ -460,6 +463,7 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                     "city": city,
                     "role": SchemeCity.Role(roles[city.pk]).label,
                     "assessment": result.assessments.get(city.pk),
+                    "figures": _context_figures(figures.get(city.pk, {})),
                 }
                 for city in members
             ],
@@ -474,6 +478,12 @@ def proposal(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _context_figures(by_code: dict[str, CityFigure]) -> list[CityFigure]:
+    """The figures that set a city's context beside its scores: population and migrant share."""
+    found = (by_code.get(Indicator.POPULATION), migrant_share(by_code))
+    return [figure for figure in found if figure is not None]
 
 
 def _full_mentors(result: services.SchemeProposal) -> set[int]:

@@ -1,7 +1,8 @@
 """Visits, their reports and calendars.
 
-- Planning and editing a visit: coordinators and the facilitators of the pairing's theme
-  (`mentoring.plan_visit`).
+- Planning and editing a visit, cancelling it (kept, marked cancelled with the reason) and
+  deleting one entered by mistake (with its draft report; not while its report is published):
+  coordinators and the facilitators of the pairing's theme (`mentoring.plan_visit`).
 - A visit's page is public; its participants are shown to the pairing's team
   (`mentoring.view_participants`), its report when published or to the team while a draft
   (`mentoring.view_report`).
@@ -18,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -40,6 +41,7 @@ from citygrow.mentoring.models import (
     VisitReport,
 )
 from citygrow.mentoring.visit_forms import (
+    CancelVisitForm,
     FindingFormSet,
     ReportForm,
     TieFindingForm,
@@ -140,6 +142,76 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Correcting: cancelling and deleting -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call a visit off, with the reason: it stays on record, marked cancelled."""
+    visit = get_object_or_404(_visits(), pk=pk)
+    require(request, "mentoring.plan_visit", visit)
+    form = CancelVisitForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.cancel_visit(
+                    visit=visit, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ServiceError as error:
+                error.show_on(form)
+            else:
+                messages.success(request, _("The visit is cancelled. It stays on record."))
+                return redirect(visit)
+        status = 400
+    return render(
+        request,
+        "mentoring/visit_cancel.html",
+        {"visit": visit, "pairing": visit.pairing, "scheme": visit.pairing.scheme, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def visit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a visit entered by mistake, with its draft report: what goes with it, and a
+    button; or why it stays (its report is published) and what to do instead.
+
+    `?back=pairing` (from the pairing's removal page) returns there afterwards."""
+    visit = get_object_or_404(
+        _visits().select_related("report").annotate(finding_count=Count("report__findings")),
+        pk=pk,
+    )
+    require(request, "mentoring.plan_visit", visit)
+    pairing = visit.pairing
+    back_to_pairing = request.GET.get("back") == "pairing"
+    if request.method == "POST":
+        here = reverse("mentoring:visit_delete", args=[visit.pk])
+        try:
+            services.delete_visit(visit=visit, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect(f"{here}?back=pairing" if back_to_pairing else here)
+        messages.success(request, _("The visit “%(visit)s” was deleted.") % {"visit": visit})
+        if back_to_pairing:
+            return redirect("mentoring:pairing_remove", pk=pairing.pk)
+        return redirect(f"{pairing.scheme.get_absolute_url()}#pairings")
+    return render(
+        request,
+        "mentoring/visit_delete.html",
+        {
+            "visit": visit,
+            "pairing": pairing,
+            "scheme": pairing.scheme,
+            "report": visit.existing_report(),
+            "reason": services.why_visit_stays(visit),
+            "back_to_pairing": back_to_pairing,
+        },
+    )
+
+
 # The visit's page ----------------------------------------------------------------------------
 
 FINDING_GROUPS = (
@@ -189,6 +261,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.has_perm("mentoring.view_participants", visit):
         people = visit.participants.order_by("first_name", "last_name", "username")
         participants = [person_label(person) for person in with_roles(people)]
+    can_plan = user.has_perm("mentoring.plan_visit", visit)
+    cancelled = visit.is_cancelled
     writable = visit.report_to_write()
     return render(
         request,
@@ -200,9 +274,11 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "groups": groups,
             "participants": participants,
-            "can_plan": user.has_perm("mentoring.plan_visit", visit),
-            "can_write": user.has_perm("mentoring.write_report", writable),
+            "can_plan": can_plan and not cancelled,
+            "can_correct": can_plan,
+            "can_write": not cancelled and user.has_perm("mentoring.write_report", writable),
             "can_publish": report is not None
+            and not cancelled
             and not report.is_published
             and user.has_perm("mentoring.write_report", report),
             # Findings kept without key factors can be tied to them once a toolkit exists.
@@ -367,7 +443,12 @@ def _visit_event(request: HttpRequest, visit: Visit) -> CalendarEvent:
         "visiting": visit.visiting_city,
         "host": visit.host_city,
     }
-    description = "\n\n".join(part for part in (visit.agenda.strip(), url) if part)
+    cancelled = ""
+    if visit.is_cancelled:
+        # Also in the title, for calendar programs that do not show STATUS.
+        summary = _("Cancelled: %(visit)s") % {"visit": summary}
+        cancelled = _("Cancelled: %(reason)s") % {"reason": visit.cancel_reason}
+    description = "\n\n".join(part for part in (cancelled, visit.agenda.strip(), url) if part)
     return CalendarEvent(
         uid=str(visit.uid),
         sequence=visit.sequence,
@@ -378,6 +459,7 @@ def _visit_event(request: HttpRequest, visit: Visit) -> CalendarEvent:
         last_day=visit.ends_on,
         url=url,
         last_modified=visit.updated_at,
+        cancelled=visit.is_cancelled,
     )
 
 
@@ -434,6 +516,8 @@ urlpatterns = [
     path("pairings/<int:pk>/visits/new/", visit_create, name="visit_create"),
     path("visits/<int:pk>/", visit_detail, name="visit"),
     path("visits/<int:pk>/edit/", visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/cancel/", visit_cancel, name="visit_cancel"),
+    path("visits/<int:pk>/delete/", visit_delete, name="visit_delete"),
     path("visits/<int:pk>/visit.ics", visit_ics, name="visit_ics"),
     path("visits/<int:pk>/report/", report_edit, name="report_edit"),
     path("visits/<int:pk>/report/publish/", report_publish, name="report_publish"),

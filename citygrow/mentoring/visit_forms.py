@@ -81,6 +81,19 @@ class VisitForm(forms.Form):
         field.queryset = participant_choices(pairing)
 
 
+class CancelVisitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the visit is cancelled"),
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Public: shown with the visit on its page, the scheme's page and in calendars, "
+            'e.g. "Postponed to the autumn: the city hall was closed".'
+        ),
+        error_messages={"required": _("Say why the visit is cancelled.")},
+    )
+
+
 class ReportForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"),

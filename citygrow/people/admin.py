@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
@@ -15,6 +16,7 @@ from citygrow.people.models import (
     Organisation,
     Role,
     User,
+    latest_figures,
 )
 
 
@@ -70,9 +72,6 @@ class CityResource(resources.ModelResource):
             "name",
             "slug",
             "country",
-            "population",
-            "population_year",
-            "foreign_born_share",
             "charter_signatory",
             "charter_signed_on",
         ]
@@ -88,11 +87,21 @@ class CountryAdmin(ImportExportModelAdmin):
 @admin.register(City)
 class CityAdmin(ImportExportModelAdmin):
     resource_classes = [CityResource]
-    list_display = ["name", "country", "population", "foreign_born_share", "charter_signatory"]
+    list_display = ["name", "country", "charter_signatory"]
+    readonly_fields = ["key_figures"]
     list_filter = ["country", "charter_signatory"]
     list_select_related = ["country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description=_("key figures"))
+    def key_figures(self, obj: City) -> str:
+        """The latest figures, read only: coordinators record them on the city page, with year
+        and source, and the history is kept there."""
+        figures = latest_figures(obj.figures.select_related("indicator")) if obj.pk else []
+        return "; ".join(
+            f"{f.indicator.label}: {f.shown()} ({f.year}, {f.source})" for f in figures
+        ) or str(_("none recorded"))
 
 
 @admin.register(User)

@@ -11,6 +11,7 @@ from citygrow.people.models import (
     ApiToken,
     City,
     FailedLogin,
+    Indicator,
     Invitation,
     Role,
     User,
@@ -189,3 +190,54 @@ class AuditFilterForm(forms.Form):
         if person is None:
             raise forms.ValidationError(_("There is no such person."))
         return person
+
+
+class CityFigureForm(forms.Form):
+    """A key figure of a city: people.services.record_figure checks the rest (the year's range,
+    the value against the indicator's kind)."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.all(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the indicators listed.")},
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        help_text=_("A population as a whole number; a share or a rate in per cent (0 to 100)."),
+        error_messages={
+            "required": _("Give the value of the figure."),
+            "invalid": _("Enter a number, e.g. 1488202 or 27.5."),
+        },
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        help_text=_("The year the figure is about."),
+        error_messages={
+            "required": _("Give the year the figure is about."),
+            "invalid": _("Enter a year as four digits, e.g. 2017."),
+        },
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("Where the figure comes from, e.g. 'Statistical office of Munich, 2018'."),
+        error_messages={
+            "required": _("Say where the figure comes from (a statistical office, a report...).")
+        },
+    )
+
+
+class IndicatorForm(forms.Form):
+    """A new indicator that every city may then have figures of."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("e.g. 'Residents with a non-EU nationality (%)'."),
+        error_messages={"required": _("Give the indicator a name.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Indicator.Kind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(label=_("What it counts"), max_length=300, required=False)

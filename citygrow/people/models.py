@@ -1,7 +1,12 @@
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,18 +62,6 @@ class City(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country")
     )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(
-        _("year of the population figure"), null=True, blank=True
-    )
-    foreign_born_share = models.DecimalField(
-        _("residents born abroad (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        help_text=_("Share of residents born abroad, in per cent, when known."),
-    )
     charter_signatory = models.BooleanField(
         _("Integrating Cities Charter signatory"),
         null=True,
@@ -91,11 +84,6 @@ class City(models.Model):
         verbose_name_plural = _("cities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(foreign_born_share__isnull=True)
-                | Q(foreign_born_share__gte=0, foreign_born_share__lte=100),
-                name="city_foreign_born_share_is_a_percentage",
-            ),
-            models.CheckConstraint(
                 condition=Q(charter_signed_on__isnull=True) | Q(charter_signatory=True),
                 name="city_charter_date_only_for_signatories",
             ),
@@ -111,6 +99,174 @@ class City(models.Model):
     def language_codes(self) -> frozenset[str]:
         """The working languages as a set of lower-case codes."""
         return frozenset(code.strip().lower() for code in self.languages.split(",") if code.strip())
+
+
+class Indicator(models.Model):
+    """A kind of key figure kept for cities: population, a share of residents, a rate.
+
+    The four standard indicators (codes in `STANDARD`) are created by migration and read by the
+    similar-cities comparison; coordinators define others. A `COUNT` is a whole number of at
+    least 0; a `PERCENTAGE` lies within 0..100.
+    """
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("count (a whole number)")
+        PERCENTAGE = "percentage", _("percentage (0 to 100)")
+
+    POPULATION = "population"
+    FOREIGN_RESIDENTS = "foreign-residents"
+    BORN_ABROAD = "born-abroad"
+    UNEMPLOYMENT = "unemployment"
+    #: The indicators every city may have, by code, in the order they are shown.
+    STANDARD = (POPULATION, FOREIGN_RESIDENTS, BORN_ABROAD, UNEMPLOYMENT)
+    #: The standard indicators' names in the reader's language (the stored name is English).
+    STANDARD_NAMES = {
+        POPULATION: _("Population"),
+        FOREIGN_RESIDENTS: _("Foreign residents (%)"),
+        BORN_ABROAD: _("Residents born abroad (%)"),
+        UNEMPLOYMENT: _("Unemployment rate (%)"),
+    }
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What is counted, e.g. 'registered job seekers among residents aged 15-64'."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    defined_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("defined by"),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name shown: a standard indicator's in the reader's language, else as defined."""
+        return str(self.STANDARD_NAMES.get(self.code, self.name))
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.kind == self.Kind.PERCENTAGE
+
+    def check_value(self, value: Decimal) -> str | None:
+        """Why `value` cannot be a figure of this indicator, in words; None when it can."""
+        if value.is_nan() or value.is_infinite():
+            return str(_("Enter a number."))
+        if value < 0:
+            return str(_("A figure cannot be negative."))
+        if self.is_percentage and value > 100:
+            return str(_("A percentage lies between 0 and 100."))
+        if not self.is_percentage and value != value.to_integral_value():
+            return str(_("A count is a whole number."))
+        return None
+
+
+#: The earliest year a figure may be about.
+FIRST_FIGURE_YEAR = 1900
+
+
+class CityFigureQuerySet(models.QuerySet["CityFigure"]):
+    def latest_by_city(self, city_ids: Iterable[int]) -> dict[int, dict[str, "CityFigure"]]:
+        """The latest figure of each indicator for each of `city_ids`, by city id then indicator
+        code (a city without figures is missing). In one query, however long the history."""
+        found: dict[int, dict[str, CityFigure]] = {}
+        for figure in self.filter(city__in=list(city_ids)).select_related("indicator"):
+            by_code = found.setdefault(figure.city_id, {})
+            current = by_code.get(figure.indicator.code)
+            if current is None or figure.sort_key > current.sort_key:
+                by_code[figure.indicator.code] = figure
+        return found
+
+
+class CityFigure(models.Model):
+    """One value of an indicator for a city, for a year, from a source. Figures are never
+    overwritten: a correction is a new figure, and the history keeps every one. The latest
+    counts: the latest year, and within a year the one recorded last (`sort_key`)."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="figures", verbose_name=_("city")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="figures", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year the figure is about."))
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the figure comes from, e.g. 'Statistical office of Munich, 2018'."),
+    )
+    recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = CityFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator__position", "indicator__name", "-year", "-recorded_at", "-pk"]
+        verbose_name = _("city figure")
+        verbose_name_plural = _("city figures")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="city_figure_not_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_FIGURE_YEAR), name="city_figure_year_from_1900"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="city_figure_has_a_source"),
+        ]
+        indexes = [models.Index(fields=["city", "indicator", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.city}: {self.indicator.label} {self.shown()} ({self.year})"
+
+    @property
+    def sort_key(self) -> tuple[int, datetime.datetime, int]:
+        """Later figures sort higher: by year, then by when they were recorded."""
+        return (self.year, self.recorded_at, self.pk or 0)
+
+    def shown(self) -> str:
+        """The value as a reader sees it: "1,488,202" or "27.5%" (in the active language)."""
+        if self.indicator.is_percentage:
+            return f"{number_format(self.value.normalize(), use_l10n=True)}%"
+        return number_format(int(self.value), use_l10n=True, force_grouping=True)
+
+
+def latest_figures(figures: Iterable[CityFigure]) -> list[CityFigure]:
+    """The latest figure of each indicator among `figures` (loaded with their indicator), in
+    the indicators' order."""
+    latest: dict[int, CityFigure] = {}
+    for figure in figures:
+        current = latest.get(figure.indicator_id)
+        if current is None or figure.sort_key > current.sort_key:
+            latest[figure.indicator_id] = figure
+    return sorted(latest.values(), key=lambda f: (f.indicator.position, f.indicator.name))
+
+
+def migrant_share(by_code: Mapping[str, CityFigure]) -> CityFigure | None:
+    """The figure that places a city in a band of migrant residents: the share of residents
+    born abroad, or, when only that is recorded, the share of foreign residents; None when
+    neither is."""
+    return by_code.get(Indicator.BORN_ABROAD) or by_code.get(Indicator.FOREIGN_RESIDENTS)
 
 
 class Organisation(models.Model):

@@ -25,12 +25,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from citygrow.core.errors import ServiceError
+from citygrow.core.moments import stamp
 from citygrow.people import audit
 from citygrow.people.models import (
+    FIRST_FIGURE_YEAR,
     ApiToken,
     AuditEntry,
     City,
+    CityFigure,
     Country,
+    Indicator,
     Invitation,
     Organisation,
     Role,
@@ -46,14 +51,24 @@ class CitiesFileError(Exception):
     pass
 
 
+class _FigureSpec(BaseModel):
+    """A key figure in the cities file: `{indicator: population, value: 1488202, year: 2017,
+    source: "..."}` (indicator: the code of a standard indicator, Indicator.STANDARD)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: Annotated[str, StringConstraints(pattern=r"^[a-z-]+$")]
+    value: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    year: Annotated[int, Field(ge=FIRST_FIGURE_YEAR)]
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
 class _CitySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    population: Annotated[int, Field(ge=0)] | None = None
-    population_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    foreign_born_share: Annotated[Decimal, Field(ge=0, le=100, decimal_places=1)] | None = None
+    figures: list[_FigureSpec] = []
     charter_signatory: bool | None = None
     charter_signed_on: datetime.date | None = None
     languages: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(, [a-z]{2})*$")] | None = None
@@ -88,6 +103,14 @@ def _check(path: Path) -> _CitiesFile:
             problems.append(f"{path.name}: cities[{index}].country: unknown country {city.country}")
         if city.name in seen:
             problems.append(f"{path.name}: cities[{index}].name: '{city.name}' is listed twice")
+        for number, figure in enumerate(city.figures):
+            where = f"{path.name}: cities[{index}].figures[{number}]"
+            if figure.indicator not in Indicator.STANDARD:
+                problems.append(f"{where}.indicator: unknown indicator {figure.indicator}")
+            elif figure.indicator == Indicator.POPULATION and figure.value % 1:
+                problems.append(f"{where}.value: a population is a whole number")
+            elif figure.indicator != Indicator.POPULATION and figure.value > 100:
+                problems.append(f"{where}.value: a percentage lies within 0..100")
         if city.charter_signed_on and city.charter_signatory is not True:
             problems.append(
                 f"{path.name}: cities[{index}].charter_signed_on: "
@@ -103,33 +126,170 @@ def _check(path: Path) -> _CitiesFile:
 def load_cities(path: Path) -> tuple[int, int]:
     """Create or update the countries and cities of a cities file. Returns (created, updated).
 
-    Cities are matched by name; a figure left out of the file leaves the stored one as it is, so
-    figures entered in the admin are not lost when the file is loaded again.
+    Cities are matched by name; a fact left out of the file leaves the stored one as it is. Key
+    figures in the file are added to each city's history once; figures that coordinators
+    recorded are never touched.
     """
     spec = _check(path)
     countries = {}
     for code, name in spec.countries.items():
         countries[code], _ = Country.objects.update_or_create(code=code, defaults={"name": name})
+    indicators = ensure_standard_indicators()
     created = updated = 0
     for item in spec.cities:
-        figures = item.model_dump(exclude={"name", "country"}, exclude_none=True)
+        facts = item.model_dump(exclude={"name", "country", "figures"}, exclude_none=True)
         city = City.objects.filter(name=item.name).first()
         if city is None:
-            City.objects.create(
+            city = City.objects.create(
                 name=item.name,
                 slug=slugify(item.name),
                 country=countries[item.country],
-                **figures,
+                **facts,
             )
             created += 1
-            continue
-        changes = {"country": countries[item.country], **figures}
-        if any(getattr(city, field) != value for field, value in changes.items()):
-            for field, value in changes.items():
-                setattr(city, field, value)
-            city.save(update_fields=list(changes))
-            updated += 1
+        else:
+            changes = {"country": countries[item.country], **facts}
+            if any(getattr(city, field) != value for field, value in changes.items()):
+                for field, value in changes.items():
+                    setattr(city, field, value)
+                city.save(update_fields=list(changes))
+                updated += 1
+        for figure in item.figures:
+            # A figure already recorded (same indicator, year, value and source) is not repeated.
+            CityFigure.objects.get_or_create(
+                city=city,
+                indicator=indicators[figure.indicator],
+                year=figure.year,
+                value=figure.value,
+                source=figure.source,
+            )
     return created, updated
+
+
+# -- city key figures -------------------------------------------------------------------------
+
+#: The standard indicators (Indicator.STANDARD): code, name, kind, position. Migration 0005 of
+#: people creates the same ones.
+STANDARD_INDICATORS = (
+    (Indicator.POPULATION, "Population", Indicator.Kind.COUNT, 10),
+    (Indicator.FOREIGN_RESIDENTS, "Foreign residents (%)", Indicator.Kind.PERCENTAGE, 20),
+    (Indicator.BORN_ABROAD, "Residents born abroad (%)", Indicator.Kind.PERCENTAGE, 30),
+    (Indicator.UNEMPLOYMENT, "Unemployment rate (%)", Indicator.Kind.PERCENTAGE, 40),
+)
+
+
+def ensure_standard_indicators() -> dict[str, Indicator]:
+    """The standard indicators by code, creating any that is missing."""
+    found = {i.code: i for i in Indicator.objects.filter(code__in=Indicator.STANDARD)}
+    for code, name, kind, position in STANDARD_INDICATORS:
+        if code not in found:
+            found[code] = Indicator.objects.create(
+                code=code, name=name, kind=kind, position=position
+            )
+    return found
+
+
+@transaction.atomic
+def define_indicator(
+    *,
+    name: str,
+    kind: str,
+    description: str = "",
+    by: User,
+    at: datetime.datetime | None = None,
+) -> Indicator:
+    """Define a new indicator that every city may then have figures of (audited). Refuses an
+    empty name, a name already taken (in any case) and an unknown kind."""
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(gettext("Give the indicator a name."), "name")
+    if len(name) > 100:
+        raise ServiceError(gettext("A name has at most 100 characters."), "name")
+    if kind not in Indicator.Kind.values:
+        raise ServiceError(gettext("Choose whether it is a count or a percentage."), "kind")
+    if Indicator.objects.filter(name__iexact=name).exists():
+        raise ServiceError(gettext("An indicator with this name exists already."), "name")
+    base = slugify(name)[:40] or "indicator"
+    code, number = base, 1
+    while Indicator.objects.filter(code=code).exists():
+        number += 1
+        code = f"{base}-{number}"
+    indicator = Indicator.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        description=" ".join(description.split())[:300],
+        defined_by=by,
+    )
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CREATE,
+        target=indicator,
+        changes={"name": name, "kind": kind},
+        at=at,
+    )
+    return indicator
+
+
+@transaction.atomic
+def record_figure(
+    *,
+    city: City,
+    indicator: Indicator,
+    value: Decimal,
+    year: int | None,
+    source: str,
+    by: User,
+    at: datetime.datetime | None = None,
+) -> CityFigure:
+    """Record a key figure of `city` for `year` (audited). Nothing is overwritten: a correction
+    is a new figure, and the latest (by year, then by when it was recorded) is the one used.
+
+    Refuses (ServiceError, by field): no year, or a year before 1900 or after the year it is
+    recorded in; a value the indicator does not allow (negative, a count that is not whole, a
+    percentage above 100); no source."""
+    when = at or timezone.now()
+    if year is None:
+        raise ServiceError(gettext("Give the year the figure is about."), "year")
+    if not FIRST_FIGURE_YEAR <= year <= when.year:
+        raise ServiceError(
+            gettext("The year must lie between %(first)s and %(last)s.")
+            % {"first": FIRST_FIGURE_YEAR, "last": when.year},
+            "year",
+        )
+    problem = indicator.check_value(value)
+    if problem:
+        raise ServiceError(problem, "value")
+    if value >= Decimal("1e12"):
+        raise ServiceError(gettext("This figure is too large."), "value")
+    if value.quantize(Decimal("0.01")) != value:
+        raise ServiceError(gettext("Give at most two decimal places."), "value")
+    source = " ".join(source.split())
+    if not source:
+        raise ServiceError(
+            gettext("Say where the figure comes from (a statistical office, a report...)."),
+            "source",
+        )
+    if len(source) > 300:
+        raise ServiceError(gettext("A source has at most 300 characters."), "source")
+    figure = CityFigure.objects.create(
+        city=city, indicator=indicator, value=value, year=year, source=source, recorded_by=by
+    )
+    stamp(figure, at, "recorded_at")
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CREATE,
+        target=figure,
+        city=city,
+        changes={
+            "indicator": indicator.code,
+            "value": str(value),
+            "year": year,
+            "source": source,
+        },
+        at=at,
+    )
+    return figure
 
 
 # -- invitations, roles and tokens -------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from citygrow.plans import transfer
 from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
-from citygrow.plans.models import Action, ActionPlan, Endorsement, progress_of
+from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanVersion, progress_of
 from citygrow.plans.numbering import numbered
 
 
@@ -76,6 +76,8 @@ class DocEndorsement:
     endorsed_by: str
     role: str
     endorsed_on: datetime.date
+    when: str = ""
+    """The date in words: the day spelled out, or the month alone when only it is known."""
 
 
 @dataclass
@@ -103,6 +105,9 @@ class PlanDocument:
     total_budget: Decimal | None
     made_on: datetime.date
     counts: dict[str, int] = field(default_factory=dict)
+    submitted: str = ""
+    """The version the endorsements are of, and when it was submitted, in words ("" when no
+    version has an endorsement)."""
 
 
 def load_document(plan_id: int) -> PlanDocument:
@@ -195,15 +200,26 @@ def _document(
                 endorsed_by=e.endorsed_by,
                 role=e.role,
                 endorsed_on=e.endorsed_on,
+                when=e.endorsed_when("j F Y"),
             )
             for e in shown
         ],
+        submitted=_submitted(version or (shown[0].version if shown else None)),
         objectives=doc_objectives,
         overall=rollup.overall,
         total_budget=sum(budgets, Decimal(0)) if budgets else None,
         made_on=timezone.localdate(),
         counts={"objectives": len(objectives), "actions": len(actions)},
     )
+
+
+def _submitted(version: PlanVersion | None) -> str:
+    if version is None:
+        return ""
+    return _("Version %(number)s, submitted on %(date)s") % {
+        "number": version.number,
+        "date": version.submitted_when("j F Y"),
+    }
 
 
 def _endorsements_shown(plan: ActionPlan, endorsements: Iterable[Endorsement]) -> list[Any]:
@@ -326,7 +342,7 @@ def word_file(doc: PlanDocument) -> bytes:
         word.add_heading(_("Endorsements"), level=2)
         _table(
             word,
-            [(e.level, e.endorsed_by, e.role, long_date(e.endorsed_on)) for e in doc.endorsements],
+            [(e.level, e.endorsed_by, e.role, e.when) for e in doc.endorsements],
             header=(_("Level"), _("Endorsed by"), _("Role"), _("Date")),
         )
 
@@ -408,6 +424,7 @@ def about(doc: PlanDocument) -> list[tuple[str, str]]:
             else _("No assessment yet: this plan starts from the visits' findings."),
         ),
         (_("Status"), doc.status),
+        *([(_("Submitted for endorsement"), doc.submitted)] if doc.submitted else []),
         (_("Total budget"), euros(doc.total_budget) or _("No budget given")),
         (_("Overall progress"), percent(doc.overall) or _("No actions yet")),
     ]

@@ -24,12 +24,13 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
 from citygrow.core.errors import ServiceError
 from citygrow.people.models import AuditEntry, Role
-from citygrow.plans import gantt, models
+from citygrow.plans import gantt, history, models
 from citygrow.plans.models import (
     Action,
     ActionPlan,
@@ -61,6 +62,28 @@ class Due:
     overdue: bool
     days: int
     """Days past the end (overdue) or left until it (soon due)."""
+
+    @property
+    def ago(self) -> str:
+        """How long ago an overdue action ended, in words: "3 days ago", "4 months ago",
+        "7 years ago" (see `ago`)."""
+        assert self.action.ends_on is not None
+        return ago(self.action.ends_on, self.action.ends_on + datetime.timedelta(days=self.days))
+
+
+def ago(day: datetime.date, on: datetime.date) -> str:
+    """How long before `on` `day` was, in words: in days under a full month, in months under a
+    full year, in years after ("overdue for 2708 days" reads "7 years ago")."""
+    spent = history.elapsed(day, on)
+    if spent.unit == "year":
+        return ngettext("%(count)d year ago", "%(count)d years ago", spent.count) % {
+            "count": spent.count
+        }
+    if spent.unit == "month":
+        return ngettext("%(count)d month ago", "%(count)d months ago", spent.count) % {
+            "count": spent.count
+        }
+    return ngettext("%(count)d day ago", "%(count)d days ago", spent.count) % {"count": spent.count}
 
 
 def due_actions(actions: Iterable[Action], on: datetime.date) -> tuple[list[Due], list[Due]]:
@@ -286,6 +309,18 @@ class Event:
     detail: str = ""
     update: ProgressUpdate | None = None
     url: str = ""
+    precision: str = models.DatePrecision.DAY
+    """How precise `day` is: a day, or a month only (plans.history)."""
+
+    @property
+    def when(self) -> str:
+        """The day in words ("4 December 2017"), or the month alone ("December 2017")."""
+        return models.when(self.day, self.precision, "j F Y")
+
+    @property
+    def iso(self) -> str:
+        """The day for a `<time datetime>`: "2017-12-04", or "2017-12" for a month."""
+        return history.iso(history.PastDate.of(self.day, self.precision))
 
 
 def _day(moment: datetime.datetime) -> datetime.date:
@@ -338,11 +373,12 @@ def timeline(plan: ActionPlan) -> list[Event]:
     for version in PlanVersion.objects.filter(plan=plan).select_related("frozen_by"):
         events.append(
             Event(
-                day=_day(version.frozen_at),
+                day=version.submitted_on,
                 at=version.frozen_at,
                 kind="version",
                 title=_("Version %(number)s frozen for endorsement") % {"number": version.number},
                 by=_name(version.frozen_by),
+                precision=version.submitted_on_precision,
             )
         )
     for endorsement in Endorsement.objects.filter(version__plan=plan).select_related("version"):
@@ -355,6 +391,7 @@ def timeline(plan: ActionPlan) -> list[Event]:
                 % {"level": endorsement.get_level_display(), "number": endorsement.version.number},
                 detail=_("%(name)s, %(role)s")
                 % {"name": endorsement.endorsed_by, "role": endorsement.role},
+                precision=endorsement.endorsed_on_precision,
             )
         )
     updates = (

@@ -22,16 +22,34 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from citygrow.people.rules import roles_of
 from citygrow.people.visibility import visible
-from citygrow.plans import rollup
+from citygrow.plans import history, rollup
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 #: An action ending within this many days (and not closed) is "soon due".
 SOON_DAYS = 30
+
+
+class DatePrecision(models.TextChoices):
+    """How precise a date of the plan's history is (plans.history): a day, or a month when
+    only the month is known (stored as its first day)."""
+
+    DAY = history.Precision.DAY.value, _("day")
+    MONTH = history.Precision.MONTH.value, _("month only")
+
+
+def when(day: datetime.date, precision: str, day_format: str = "j M Y") -> str:
+    """A date of the plan's history in words: the day in `day_format` ("4 Dec 2017"), or the
+    month alone ("December 2017") when only the month is known."""
+    if precision == DatePrecision.MONTH:
+        return date_format(day, "YEAR_MONTH_FORMAT")
+    return date_format(day, day_format)
 
 
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
@@ -402,6 +420,20 @@ class PlanVersion(models.Model):
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    submitted_on = models.DateField(
+        _("submitted for endorsement on"),
+        default=timezone.localdate,
+        help_text=_(
+            "When the plan was submitted, as it happened (a coordinator entering past events "
+            "gives the historical date); `frozen_at` is when it was recorded here."
+        ),
+    )
+    submitted_on_precision = models.CharField(
+        _("precision of the submission date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
 
     class Meta:
         ordering = ["plan", "number"]
@@ -413,6 +445,15 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return _("%(plan)s, version %(number)s") % {"plan": self.plan, "number": self.number}
+
+    @property
+    def submitted(self) -> history.PastDate:
+        """When it was submitted, with the precision the record has."""
+        return history.PastDate.of(self.submitted_on, self.submitted_on_precision)
+
+    def submitted_when(self, day_format: str = "j M Y") -> str:
+        """When it was submitted, in words ("24 Nov 2017", or "November 2017")."""
+        return when(self.submitted_on, self.submitted_on_precision, day_format)
 
 
 def endorsement_path(endorsement: Endorsement, filename: str) -> str:
@@ -432,6 +473,12 @@ class Endorsement(models.Model):
     endorsed_by = models.CharField(_("endorsed by"), max_length=200)
     role = models.CharField(_("in the role of"), max_length=200)
     endorsed_on = models.DateField(_("date"))
+    endorsed_on_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     document = models.FileField(_("signed document"), upload_to=endorsement_path, max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -448,6 +495,15 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.endorsed_by}"
+
+    @property
+    def endorsed(self) -> history.PastDate:
+        """When it was endorsed, with the precision the record has."""
+        return history.PastDate.of(self.endorsed_on, self.endorsed_on_precision)
+
+    def endorsed_when(self, day_format: str = "j M Y") -> str:
+        """When it was endorsed, in words ("4 Dec 2017", or "December 2017")."""
+        return when(self.endorsed_on, self.endorsed_on_precision, day_format)
 
 
 class ProgressUpdate(models.Model):

@@ -37,17 +37,19 @@ from citygrow.mentoring.models import Finding, Pairing
 from citygrow.mentoring.services import toolkit_of
 from citygrow.people import audit
 from citygrow.people.models import AuditEntry
-from citygrow.plans import followup, transfer, versions
+from citygrow.plans import followup, history, transfer, versions
 from citygrow.plans.models import (
     Action,
     ActionPlan,
     ActionStatus,
     Attachment,
+    DatePrecision,
     Endorsement,
     Objective,
     PlanComment,
     PlanVersion,
     ProgressUpdate,
+    when,
 )
 
 #: The statuses a fresh site has (made by the plans migration 0002 and `seed`), with the
@@ -197,7 +199,7 @@ def tie_to_assessment(
     its key factors required of objectives, and the change can be measured with a later
     assessment. Refused when the plan has one already, or when an objective is tied to key
     factors of another toolkit (edition) than the assessment's."""
-    plan = ActionPlan.objects.select_for_update().with_pairing().get(pk=plan.pk)
+    plan = ActionPlan.objects.select_for_update(of=("self",)).with_pairing().get(pk=plan.pk)
     if plan.assessment_id is not None:
         raise ServiceError(
             _("This plan already starts from %(assessment)s.") % {"assessment": plan.assessment},
@@ -562,11 +564,52 @@ def import_actions(
 # Versions and endorsements ------------------------------------------------------------------
 
 
+def _past(day: datetime.date, precision: str, field: str) -> history.PastDate:
+    """`day` at `precision`, or a ServiceError about `field` for an unknown precision."""
+    try:
+        return history.PastDate.of(day, precision)
+    except ValueError:
+        raise ServiceError(
+            _("Say how precise the date is: a day, or a month only."), f"{field}_precision"
+        ) from None
+
+
+def _when(date: history.PastDate) -> str:
+    return when(date.day, date.precision, "j F Y")
+
+
 @transaction.atomic
-def freeze(*, plan: ActionPlan, by: Any, at: datetime.datetime | None = None) -> PlanVersion:
-    """Submit the working copy for endorsement: a new version numbered after the last one.
-    Refused when the plan has no objective, or has not changed since the last version."""
+def freeze(
+    *,
+    plan: ActionPlan,
+    by: Any,
+    at: datetime.datetime | None = None,
+    submitted_on: datetime.date | None = None,
+    submitted_on_precision: str = DatePrecision.DAY,
+) -> PlanVersion:
+    """Submit the working copy for endorsement: a new version numbered after the last one,
+    submitted on `submitted_on` (the day of `at` by default; someone entering past events gives
+    the day it happened, or its month with `submitted_on_precision="month"`). Refused
+    when the plan has no objective, or has not changed since the last version; and a date in
+    the future, before the programme's start or before the last version's submission."""
     ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one freeze at a time
+    today = _today(at)
+    submitted = _past(submitted_on or today, submitted_on_precision, "submitted_on")
+    if submitted.is_future(today):
+        raise ServiceError(_("The date of the submission cannot be in the future."), "submitted_on")
+    programme = plan.pairing.scheme.programme
+    if submitted.is_before_day(programme.starts_on):
+        raise ServiceError(
+            _(
+                "The plan cannot have been submitted before its programme, %(programme)s, "
+                "started on %(date)s."
+            )
+            % {
+                "programme": programme.name,
+                "date": formats.date_format(programme.starts_on, "j F Y"),
+            },
+            "submitted_on",
+        )
     content = versions.snapshot(plan)
     if not content["objectives"]:
         raise ServiceError(_("Add at least one objective before submitting the plan."))
@@ -579,11 +622,19 @@ def freeze(*, plan: ActionPlan, by: Any, at: datetime.datetime | None = None) ->
             )
             % {"number": last.number}
         )
+    if last is not None and submitted.is_before(last.submitted):
+        raise ServiceError(
+            _("Version %(number)s cannot be dated before version %(last)s, submitted on %(date)s.")
+            % {"number": last.number + 1, "last": last.number, "date": _when(last.submitted)},
+            "submitted_on",
+        )
     version = PlanVersion.objects.create(
         plan=plan,
         number=(last.number if last else 0) + 1,
         snapshot=content,
         frozen_by=_person(by),
+        submitted_on=submitted.day,
+        submitted_on_precision=submitted.precision.value,
     )
     stamp(version, at, "frozen_at")
     _record(by=by, action=AuditEntry.Action.CREATE, target=version, plan=plan, at=at)
@@ -601,12 +652,15 @@ def record_endorsement(
     document: Any,
     by: Any,
     at: datetime.datetime | None = None,
+    endorsed_on_precision: str = DatePrecision.DAY,
 ) -> Endorsement:
     """Record the administrative or political endorsement of `version` with its signed
-    document. Refused (ServiceError, with the field): a level endorsed already, a version that is
-    not the latest one, a date in the future, a missing name or role, a document that is not a
-    PDF or a Word file, or is too large. With both levels, the version becomes the plan's
-    endorsed version, in the same transaction."""
+    document, endorsed on `endorsed_on` (the day, or its month with
+    `endorsed_on_precision="month"`). Refused (ServiceError, with the field): a level endorsed
+    already, a version that is not the latest one, a date in the future or before the version
+    was submitted, a missing name or role, a document that is not a PDF or a Word file, or is
+    too large. With both levels, the version becomes the plan's endorsed version, in the same
+    transaction."""
     plan = ActionPlan.objects.select_for_update().get(pk=version.plan_id)
     if level not in Endorsement.Level.values:
         raise ServiceError(_("Choose the level: administrative or political."), "level")
@@ -630,7 +684,7 @@ def record_endorsement(
                 "number": version.number,
                 "level": earlier.get_level_display().lower(),
                 "by": earlier.endorsed_by,
-                "date": formats.date_format(earlier.endorsed_on, "DATE_FORMAT"),
+                "date": earlier.endorsed_when("DATE_FORMAT"),
             },
             "level",
         )
@@ -641,8 +695,18 @@ def record_endorsement(
         raise ServiceError(_("Say in what role they endorsed it."), "role")
     if endorsed_on is None:
         raise ServiceError(_("Give the date of the endorsement."), "endorsed_on")
-    if endorsed_on > _today(at):
+    endorsed = _past(endorsed_on, endorsed_on_precision, "endorsed_on")
+    if endorsed.is_future(_today(at)):
         raise ServiceError(_("The date of the endorsement cannot be in the future."), "endorsed_on")
+    if endorsed.is_before(version.submitted):
+        raise ServiceError(
+            _(
+                "An endorsement cannot predate the version it endorses: version %(number)s was "
+                "submitted on %(date)s."
+            )
+            % {"number": version.number, "date": _when(version.submitted)},
+            "endorsed_on",
+        )
     if document is None:
         raise ServiceError(_("Attach the signed document."), "document")
     extension = versions.document_kind(document, versions.upload_size(document))
@@ -651,7 +715,8 @@ def record_endorsement(
         level=level,
         endorsed_by=endorsed_by[:200],
         role=role[:200],
-        endorsed_on=endorsed_on,
+        endorsed_on=endorsed.day,
+        endorsed_on_precision=endorsed.precision.value,
         recorded_by=_person(by),
     )
     endorsement.document.save(

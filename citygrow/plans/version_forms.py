@@ -1,14 +1,68 @@
-"""The form recording an endorsement of a plan version (plans.views_versions). It checks only
-the shape of the input; the rules (one endorsement per level, the latest version, the date, the
-signed document's type and size) are in plans.services.record_endorsement, shared with the
-API."""
+"""The forms submitting a plan version and recording its endorsement (plans.views_versions).
+They check only the shape of the input; the rules (one endorsement per level, the latest
+version, the dates, the signed document's type and size) are in plans.services.freeze and
+record_endorsement, shared with the API.
+
+Their dates are of the past and may be known to the month only (plans.history): "2017-12-04"
+or "2017-12", read by `PastDateField` into a `history.PastDate`."""
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citygrow.plans import history
 from citygrow.plans.models import Endorsement
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: The help under a date of the past.
+PAST_DATE_HELP = _(
+    "As YYYY-MM-DD, for example 2017-12-04; or YYYY-MM (2017-12) when only the month is known."
+)
+
+
+class PastDateField(forms.CharField):
+    """A date of the past as the record has it: a day ("2017-12-04") or a month ("2017-12").
+    Cleans to a `history.PastDate` (None when empty and not required)."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "size": 10, "maxlength": 10})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", PAST_DATE_HELP)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> history.PastDate | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        found = history.parse(text)
+        if found is None:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a date: give it as YYYY-MM-DD (2017-12-04), or as "
+                    "YYYY-MM (2017-12) when only the month is known."
+                ),
+                code="invalid",
+                params={"value": text},
+            )
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, history.PastDate):
+            return history.iso(value)
+        return super().prepare_value(value)
+
+
+class FreezeForm(forms.Form):
+    """Submitting the plan for endorsement; the date is for entering past events."""
+
+    submitted_on = PastDateField(
+        label=_("Submitted on"),
+        required=False,
+        help_text=_(
+            "Leave empty for today. For a submission of the past: YYYY-MM-DD, or YYYY-MM when "
+            "only the month is known."
+        ),
+    )
 
 
 class EndorsementForm(forms.Form):
@@ -27,9 +81,19 @@ class EndorsementForm(forms.Form):
         max_length=200,
         help_text=_("For example: Director-General, Mayor, City Council."),
     )
-    endorsed_on = forms.DateField(label=_("Date of the endorsement"), widget=DATE)
+    endorsed_on = PastDateField(label=_("Date of the endorsement"))
     document = forms.FileField(
         label=_("Signed document"),
         help_text=_("A PDF or a Word (.docx) file."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
+
+    def endorsement(self) -> dict[str, Any]:
+        """The cleaned data as `services.record_endorsement` takes it."""
+        data = dict(self.cleaned_data)
+        endorsed: history.PastDate = data.pop("endorsed_on")
+        return {
+            **data,
+            "endorsed_on": endorsed.day,
+            "endorsed_on_precision": endorsed.precision.value,
+        }

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citygrow.core.access import get_for_user
 from citygrow.core.errors import ServiceError
-from citygrow.plans import compare, services, versions
+from citygrow.plans import compare, history, services, versions
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
-from citygrow.plans.version_forms import EndorsementForm
+from citygrow.plans.version_forms import EndorsementForm, FreezeForm
 
 ENDORSE = "plans.endorse_plan"
 
@@ -76,6 +76,7 @@ def context_for_detail(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]
         ],
         "can_endorse": can_endorse,
         "can_freeze": can_endorse and plan_state.changed,
+        "freeze_form": FreezeForm() if can_endorse and plan_state.changed else None,
         "levels_to_endorse": (
             [(level, Endorsement.Level(level).label) for level in versions.missing_levels(latest)]
             if latest is not None and can_endorse
@@ -99,8 +100,20 @@ def version_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("plans:detail", args=[pk]))
     plan = _plan(request, pk, ENDORSE)
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(plan)
+    submitted = form.cleaned_data["submitted_on"]
     try:
-        version = services.freeze(plan=plan, by=request.user)
+        version = services.freeze(
+            plan=plan,
+            by=request.user,
+            submitted_on=submitted.day if submitted else None,
+            submitted_on_precision=submitted.precision if submitted else history.Precision.DAY,
+        )
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(plan)
@@ -227,7 +240,7 @@ def endorse(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if form.is_valid():
             try:
                 endorsement = services.record_endorsement(
-                    version=version, by=request.user, **form.cleaned_data
+                    version=version, by=request.user, **form.endorsement()
                 )
             except ServiceError as error:
                 error.show_on(form)

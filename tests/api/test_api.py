@@ -62,6 +62,7 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/pairings/{pairing_id}",
         "/api/v1/pairings/{pairing_id}/visits",
         "/api/v1/visits/{visit_id}",
+        "/api/v1/visits/{visit_id}/cancel",
         "/api/v1/visits/{visit_id}/report",
         "/api/v1/visits/{visit_id}/report/publish",
         "/api/v1/programmes/{slug}/workload/{city}",
@@ -97,6 +98,9 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/plans/{plan_id}/actions.csv",
         "/api/v1/plans/{plan_id}/actions.xlsx",
         "/api/v1/plans/{plan_id}/actions-import",
+        # Cities' key figures (citygrow/api/cities.py, issue 13).
+        "/api/v1/cities/{slug}/figures",
+        "/api/v1/indicators",
     }
 
 

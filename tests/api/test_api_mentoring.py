@@ -8,6 +8,7 @@ from django.test import Client
 
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
+from citygrow.mentoring import services
 from citygrow.mentoring.models import (
     Pairing,
     Programme,
@@ -79,6 +80,8 @@ ROUTES = {
     ("post", "/api/v1/pairings/{pairing_id}/visits"): {"201", "400", "401", "403", "404", "422"},
     ("get", "/api/v1/visits/{visit_id}"): {"200", "401", "404", "422"},
     ("put", "/api/v1/visits/{visit_id}"): {"200", "400", "401", "403", "404", "422"},
+    ("delete", "/api/v1/visits/{visit_id}"): {"204", "401", "403", "404", "422"},
+    ("post", "/api/v1/visits/{visit_id}/cancel"): {"200", "400", "401", "403", "404", "422"},
     ("get", "/api/v1/visits/{visit_id}/report"): {"200", "401", "404", "422"},
     ("put", "/api/v1/visits/{visit_id}/report"): {"200", "400", "401", "403", "404", "422"},
     ("post", "/api/v1/visits/{visit_id}/report/publish"): {"200", "401", "403", "404", "422"},
@@ -173,7 +176,13 @@ def test_a_scheme_shows_its_pairings_visits(client, visit):
     assert data["programme"] == "test-programme"
     athens = next(p for p in data["pairings"] if p["id"] == visit.pairing_id)
     assert athens["visits"] == [
-        {"id": visit.pk, "kind": "study", "starts_on": "2017-05-02", "ends_on": "2017-05-04"}
+        {
+            "id": visit.pk,
+            "kind": "study",
+            "starts_on": "2017-05-02",
+            "ends_on": "2017-05-04",
+            "cancelled": False,
+        }
     ]
     assert client.get(f"{PROGRAMME}/schemes/C").status_code == 404
     assert client.get(f"{PROGRAMME}/schemes/a").status_code == 422
@@ -615,6 +624,176 @@ def test_a_coordinator_changes_a_visit(people, visit):
     assert error_of(bad)["errors"] == {"ends_on": ["The last day cannot be before the first day."]}
     visit.refresh_from_db()
     assert visit.ends_on == date(2017, 5, 5)
+
+
+# -- correcting visits: outside the programme, twice, cancelled, deleted ------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (  # Test programme runs from 1 January 2017 to 31 December 2018
+            {"starts_on": "2031-05-01", "ends_on": "2031-05-02"},
+            "starts_on",
+            "A visit must lie within its programme's dates: Test programme runs",
+        ),
+        (
+            {"starts_on": "2016-12-30", "ends_on": "2017-01-02"},
+            "starts_on",
+            "A visit must lie within its programme's dates",
+        ),
+        (
+            {"starts_on": "2018-12-30", "ends_on": "2019-01-02"},
+            "ends_on",
+            "Dec. 31, 2018. Check the dates",
+        ),
+        (  # the study visit is from 2 to 4 May; nobody takes part in this one
+            {"kind": "study", "starts_on": "2017-05-04", "ends_on": "2017-05-06",
+             "participants": []},
+            "starts_on",
+            "This pairing already has a study visit on overlapping days (May 2, 2017",
+        ),
+    ],
+)  # fmt: skip
+def test_a_visit_outside_its_programme_or_twice_on_the_same_days_is_refused(
+    people, visit, changes, field, message
+):
+    response = api_client(people["coordinator"]).post(
+        f"/api/v1/pairings/{visit.pairing_id}/visits", visit_body(**changes), content_type=JSON
+    )
+    assert response.status_code == 422, response.content
+    data = error_of(response)
+    assert message in data["detail"], data
+    assert data["errors"] == {field: [data["detail"]]}
+    assert Visit.objects.count() == 1
+    moved = api_client(people["coordinator"]).put(
+        f"/api/v1/visits/{visit.pk}", visit_body(kind="study", **{
+            k: v for k, v in changes.items() if k != "kind"
+        }), content_type=JSON,
+    )  # fmt: skip
+    if "overlapping" in message:
+        assert moved.status_code == 200, moved.content  # the visit does not clash with itself
+    else:
+        assert moved.status_code == 422
+        visit.refresh_from_db()
+        assert visit.starts_on == date(2017, 5, 2)
+
+
+def test_a_mentoring_visit_may_overlap_the_study_visit_of_the_same_pairing(people, visit):
+    response = api_client(people["coordinator"]).post(
+        f"/api/v1/pairings/{visit.pairing_id}/visits",
+        visit_body(kind="mentoring", starts_on="2017-05-03", ends_on="2017-05-03", participants=[]),
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_a_facilitator_cancels_a_visit_and_it_stays_marked_cancelled(people, visit):
+    url = f"/api/v1/visits/{visit.pk}/cancel"
+    body = {"reason": "Postponed: the city hall was closed"}
+    assert Client().post(url, body, content_type=JSON).status_code == 401
+    for role in ("officer", "mentor", "other_facilitator", "staff", "nobody"):
+        assert api_client(people[role]).post(url, body, content_type=JSON).status_code == 403
+    assert (
+        api_client(people["facilitator"])
+        .post("/api/v1/visits/999999/cancel", body, content_type=JSON)
+        .status_code
+        == 404
+    )
+    empty = api_client(people["facilitator"]).post(url, {"reason": "  "}, content_type=JSON)
+    assert empty.status_code == 422
+    assert "reason" in error_of(empty)["errors"]
+
+    response = api_client(people["facilitator"]).post(url, body, content_type=JSON)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["cancelled"] is True
+    assert data["cancel_reason"] == "Postponed: the city hall was closed"
+    assert data["cancelled_at"] is not None
+    visit.refresh_from_db()
+    assert visit.is_cancelled and visit.sequence == 1
+    entry = AuditEntry.objects.get(target_type="mentoring.visit", target_id=str(visit.pk))
+    assert entry.changes["status"] == ["planned", "cancelled"]
+    assert Client().get(f"/api/v1/visits/{visit.pk}").json()["cancelled"] is True
+    scheme = Client().get(SCHEME).json()
+    [listed] = [v for p in scheme["pairings"] for v in p["visits"]]
+    assert listed["cancelled"] is True
+
+    again = api_client(people["facilitator"]).post(url, body, content_type=JSON)
+    assert error_of(again)["detail"] == "This visit is already cancelled."
+    changed = api_client(people["coordinator"]).put(
+        f"/api/v1/visits/{visit.pk}", visit_body(), content_type=JSON
+    )
+    assert changed.status_code == 422
+    assert "cancelled" in error_of(changed)["detail"]
+    # Its days and its participants are free again: the same visit can be planned anew.
+    replanned = api_client(people["coordinator"]).post(
+        f"/api/v1/pairings/{visit.pairing_id}/visits",
+        visit_body(kind="study", starts_on="2017-05-02", ends_on="2017-05-04"),
+        content_type=JSON,
+    )
+    assert replanned.status_code == 201, replanned.content
+
+
+def test_a_coordinator_deletes_a_mistaken_visit_then_the_mistaken_pairing(people, visit):
+    pairing = visit.pairing
+    services.save_report(
+        visit=visit,
+        summary="Draft",
+        findings=[services.FindingIn(kind="strength", text="A test finding")],
+        by=people["coordinator"],
+    )
+    coordinator = api_client(people["coordinator"])
+    url = f"/api/v1/visits/{visit.pk}"
+    assert Client().delete(url).status_code == 401
+    for role in ("officer", "mentor", "other_facilitator", "staff", "nobody"):
+        assert api_client(people[role]).delete(url).status_code == 403, role
+    assert coordinator.delete("/api/v1/visits/999999").status_code == 404
+    refused = coordinator.delete(f"/api/v1/pairings/{pairing.pk}")
+    assert refused.status_code == 422
+    assert "1 visit" in error_of(refused)["detail"]
+
+    assert coordinator.delete(url).status_code == 204
+    assert not Visit.objects.filter(pk=visit.pk).exists()
+    assert not VisitReport.objects.exists()
+    deleted = set(AuditEntry.objects.filter(action="delete").values_list("target_type", flat=True))
+    assert {"mentoring.visit", "mentoring.visitreport"} <= deleted
+    assert coordinator.get(url).status_code == 404
+
+    assert coordinator.delete(f"/api/v1/pairings/{pairing.pk}").status_code == 204
+    assert not Pairing.objects.filter(pk=pairing.pk).exists()
+
+
+def test_a_visit_whose_report_is_published_is_not_deleted_but_can_be_cancelled(people, visit):
+    report = services.save_report(
+        visit=visit,
+        summary="Published",
+        findings=[services.FindingIn(kind="strength", text="A test finding")],
+        by=people["coordinator"],
+    )
+    services.publish_report(report=report, by=people["coordinator"])
+    coordinator = api_client(people["coordinator"])
+    response = coordinator.delete(f"/api/v1/visits/{visit.pk}")
+    assert response.status_code == 422
+    detail = error_of(response)["detail"]
+    assert "report is published" in detail and "cancel it instead" in detail
+    assert Visit.objects.filter(pk=visit.pk).exists()
+    assert VisitReport.objects.filter(pk=report.pk).exists()
+    cancelled = coordinator.post(
+        f"/api/v1/visits/{visit.pk}/cancel", {"reason": "Cut short"}, content_type=JSON
+    )
+    assert cancelled.status_code == 200
+    assert cancelled.json()["report_status"] == "published"
+
+
+def test_a_cancel_reason_with_a_nul_character_is_refused(people, visit):
+    response = api_client(people["coordinator"]).post(
+        f"/api/v1/visits/{visit.pk}/cancel", {"reason": "a\x00b"}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert set(error_of(response)["errors"]) == {"reason"}
+    visit.refresh_from_db()
+    assert not visit.is_cancelled
 
 
 # -- visit reports -----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """A plan's versions and endorsements through the API (citygrow.api.plans_versions)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -159,3 +161,73 @@ def test_query_counts_do_not_grow(people, endorsed_plan):
             by=people["officer"],
         )
     assert count() == small
+
+
+# History entered as it happened (issue 13) ----------------------------------------------------
+
+
+def test_a_past_version_and_its_endorsements_take_their_historical_dates(people, plan):
+    officer = api_client(people["officer"])
+    response = officer.post(f"{base(plan)}/versions?submitted_on=2017-11-24")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["submitted_on"], data["submitted_on_precision"]) == ("2017-11-24", "day")
+    assert data["frozen_at"].startswith(timezone.localdate().isoformat())  # recorded today
+
+    response = officer.post(
+        f"{base(plan)}/versions/1/endorsements",
+        endorsement("administrative", endorsed_on="2017-12"),
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["endorsed_on"], data["endorsed_on_precision"]) == ("2017-12-01", "month")
+    officer.post(
+        f"{base(plan)}/versions/1/endorsements",
+        endorsement("political", endorsed_on="2017-12-14"),
+    )
+    (version,) = Client().get(f"{base(plan)}/versions").json()  # public now
+    assert version["submitted_on"] == "2017-11-24" and version["endorsed"] is True
+    assert [(e["endorsed_on"], e["endorsed_on_precision"]) for e in version["endorsements"]] == [
+        ("2017-12-01", "month"),
+        ("2017-12-14", "day"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("2017-13", "“2017-13” is not a date"),
+        ("2016-12-31", "before its programme"),
+        ((timezone.localdate() + timedelta(days=1)).isoformat(), "cannot be in the future"),
+    ],
+)
+def test_a_submission_date_that_cannot_be_is_422(people, plan, given, message):
+    response = api_client(people["officer"]).post(f"{base(plan)}/versions?submitted_on={given}")
+    assert response.status_code == 422
+    assert message in response.json()["errors"]["submitted_on"][0]
+    assert not PlanVersion.objects.exists()
+
+
+def test_a_submission_date_of_another_shape_is_422(people, plan):
+    response = api_client(people["officer"]).post(f"{base(plan)}/versions?submitted_on=Dec+2017")
+    assert response.status_code == 422
+    assert not PlanVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("2017-13", "“2017-13” is not a date"),
+        ("2017-11-23", "An endorsement cannot predate the version it endorses"),
+        ("2017-10", "An endorsement cannot predate the version it endorses"),
+    ],
+)
+def test_an_endorsement_date_that_cannot_be_is_422(people, plan, given, message):
+    officer = api_client(people["officer"])
+    officer.post(f"{base(plan)}/versions?submitted_on=2017-11-24")
+    response = officer.post(
+        f"{base(plan)}/versions/1/endorsements", endorsement("political", endorsed_on=given)
+    )
+    assert response.status_code == 422
+    assert message in response.json()["errors"]["endorsed_on"][0]
+    assert not Endorsement.objects.exists()

@@ -128,14 +128,20 @@ def test_an_officer_plans_gets_the_plan_endorsed_and_follows_it_up(page: Any, de
     expect(table.get_by_role("rowheader", name=re.compile("Train the front desk"))).to_be_visible()
     assert_accessible(page)
 
-    # Submitted for endorsement, then endorsed at both levels with the signed documents.
+    # Submitted for endorsement (in the past, the month only known), then endorsed at both
+    # levels with the signed documents, on the days they happened.
+    page.get_by_label("Submitted on").fill("2024-06")
     page.get_by_role("button", name="Submit this version for endorsement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Version 1 of Athens opens its doors")
+    expect(page.locator(".facts").first).to_contain_text("June 2024")
     assert_accessible(page)
     page.get_by_role("link", name="Back to the plan").click()
-    for level, name, role in [
-        ("administrative", "Eleni Papadopoulou", "Director-General"),
-        ("political", "City Council of Athens", "City Council"),
+    expect(page.get_by_role("table", name="Versions submitted for endorsement")).to_contain_text(
+        "June 2024"
+    )
+    for level, name, role, day in [
+        ("administrative", "Eleni Papadopoulou", "Director-General", "2024-07-02"),
+        ("political", "City Council of Athens", "City Council", "2024-07"),
     ]:
         page.get_by_role("link", name=f"Record the {level} endorsement of version 1").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -145,7 +151,7 @@ def test_an_officer_plans_gets_the_plan_endorsed_and_follows_it_up(page: Any, de
         assert_accessible(page)
         page.get_by_label("Endorsed by").fill(name)
         page.get_by_label("In the role of").fill(role)
-        page.get_by_label("Date of the endorsement").fill(timezone.localdate().isoformat())
+        page.get_by_label("Date of the endorsement").fill(day)
         page.get_by_label("Signed document").set_input_files(
             files=[{"name": f"{level}.pdf", "mimeType": "application/pdf", "buffer": SIGNED_PDF}]
         )
@@ -156,6 +162,7 @@ def test_an_officer_plans_gets_the_plan_endorsed_and_follows_it_up(page: Any, de
     assert plan.is_endorsed
     assert Endorsement.objects.filter(version__plan=plan).count() == 2
     expect(page.locator(".facts")).to_contain_text("Endorsed")
+    expect(page.get_by_text("City Council of Athens, City Council, on July 2024")).to_be_visible()
     document = page.request.get(
         page.get_by_role("link", name=re.compile("signed document of the political")).get_attribute(
             "href"

@@ -150,12 +150,16 @@ def test_admin_edits_make_the_file_count_as_different(toolkit_a, staff_client):
         load_toolkit(document=document, source="A-2018.yaml")
 
 
-def test_cities_file_reloads_without_losing_admin_figures(seeded):
-    from citygrow.people.models import City
+def test_cities_file_reloads_without_losing_recorded_figures(seeded):
+    from citygrow.people.models import City, CityFigure, Indicator
 
-    City.objects.filter(name="Munich").update(population=1_500_000)
+    munich = City.objects.get(name="Munich")
+    population = Indicator.objects.get(code="population")
+    CityFigure.objects.create(
+        city=munich, indicator=population, value=1_500_000, year=2020, source="Made-up office"
+    )
     assert "0 cities created, 0 updated" in run("load_cities")
-    assert City.objects.get(name="Munich").population == 1_500_000
+    assert CityFigure.objects.get(city=munich).value == 1_500_000
 
 
 def test_a_bad_cities_file_is_reported(db, tmp_path):

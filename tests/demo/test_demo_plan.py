@@ -186,6 +186,16 @@ def test_an_edit_after_the_endorsement_makes_a_new_draft(demo_plan):
     ]
 
 
+def test_the_plan_pages_show_its_history_on_the_days_it_happened(demo_plan, client):
+    version = demo_plan.endorsed_version
+    assert version.submitted_on == datetime.date(2017, 11, 24)
+    for page in ("plans:detail", "plans:version"):
+        args = [demo_plan.pk] if page == "plans:detail" else [demo_plan.pk, 1]
+        text = words(re.sub(r"<[^>]+>", " ", client.get(reverse(page, args=args)).text))
+        assert "24 Nov 2017" in text  # submitted
+        assert "on 4 Dec 2017" in text and "on 14 Dec 2017" in text  # endorsed
+
+
 def test_the_changes_page_lists_the_edit(demo_plan, client):
     client.force_login(olga())
     response = client.get(reverse("plans:changes", args=[demo_plan.pk]))

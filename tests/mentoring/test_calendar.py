@@ -138,3 +138,12 @@ def test_the_stamp_defaults_to_now_in_utc():
 def test_an_event_that_ends_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="end before it starts"):
         study_visit(first_day=datetime.date(2017, 5, 4), last_day=datetime.date(2017, 5, 2))
+
+
+def test_a_cancelled_event_says_so_and_a_standing_one_has_no_status():
+    calendar = parse(
+        calendar_bytes([study_visit(cancelled=True), study_visit(uid="other")], stamp=STAMP)
+    )
+    cancelled, standing = calendar.walk("VEVENT")
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert "STATUS" not in standing

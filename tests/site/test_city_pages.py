@@ -1,4 +1,4 @@
-from citygrow.people.models import City
+from citygrow.people.models import City, CityFigure, Indicator
 
 
 def test_the_city_list_shows_every_city_with_its_practice_count(client, seeded):
@@ -11,14 +11,21 @@ def test_the_city_list_shows_every_city_with_its_practice_count(client, seeded):
 
 
 def test_the_city_page_shows_its_figures_and_practices(client, seeded):
-    City.objects.filter(slug="munich").update(population=1_488_202, population_year=2017)
+    munich = City.objects.get(slug="munich")
+    CityFigure.objects.create(
+        city=munich,
+        indicator=Indicator.objects.get(code="population"),
+        value=1_488_202,
+        year=2017,
+        source="Statistisches Amt München",
+    )
     response = client.get("/cities/munich/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Munich</h1>" in page
     assert "Germany" in page
-    assert "1488202 (2017)" in page
-    assert page.count("not recorded") == 2  # migrant share and Charter: unknown, not guessed
+    assert '1,488,202 <span class="muted">(2017; source: Statistisches Amt München)' in page
+    assert page.count("not recorded") == 1  # the Charter: unknown, not guessed
     assert "Engagement with stakeholders" in page
 
 

@@ -241,7 +241,7 @@ def report_a_barrier_from_a_study_visit(bea: Person) -> None:
     )
     planned = form.submit(
         web,
-        {"First day": "2024-01-22", "Last day": "2024-01-24", "Agenda": "Test agenda."},
+        {"First day": "2018-01-22", "Last day": "2018-01-24", "Agenda": "Test agenda."},
         follow=True,
     )
     assert "Visit planned." in text_of(planned)

@@ -200,6 +200,9 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "practices:detail": draft_hidden(),
     "people:city_list": everyone(OK),
     "front:city": everyone(OK),
+    # Cities' key figures (issue 13 part 1): the figure form for coordinators only.
+    "front:city_figure_add": coordinators(),
+    "front:indicator_add": everyone(NOT_ALLOWED),  # POST only
     # Accounts
     "people:login": {**everyone(REDIRECT), "anonymous": (OK, OK)},
     "people:logout": everyone(NOT_ALLOWED),  # POST only
@@ -256,6 +259,9 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "mentoring:visit_create": planners(),
     "mentoring:visit": everyone(OK),
     "mentoring:visit_edit": planners(),
+    # Correcting visits (issue 13 part 2): cancel and delete, for those who plan visits
+    "mentoring:visit_cancel": planners(),
+    "mentoring:visit_delete": planners(),  # says why a visit with a published report stays
     "mentoring:visit_ics": everyone(OK),
     "mentoring:report_edit": report_writers(),
     "mentoring:report_publish": everyone(NOT_ALLOWED),
@@ -298,6 +304,12 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:get_practice": draft_hidden(),
     "api:list_cities": everyone(OK),
     "api:get_city": everyone(OK),
+    # Cities' key figures (issue 13 part 1): public reads; coordinators write (POST, tested
+    # in tests/people/test_city_figures.py); each POST route's path answers GET with the list.
+    "api:city_figures": everyone(OK),
+    "api:record_figure": everyone(OK),  # its path's GET gives the city's figures
+    "api:list_indicators": everyone(OK),
+    "api:define_indicator": everyone(OK),  # its path's GET lists the indicators
     "api:list_assessments": everyone(OK),
     "api:get_assessment": assessment_page(),
     "api:save_answer": everyone(NOT_ALLOWED),  # PUT only
@@ -326,6 +338,9 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:plan_visit": everyone(OK),  # its path's GET lists the visits
     "api:get_visit": everyone(OK),
     "api:change_visit": everyone(OK),  # its path's GET is the visit
+    # Correcting visits (issue 13 part 2)
+    "api:delete_visit": everyone(OK),  # its path's GET is the visit
+    "api:cancel_visit": everyone(NOT_ALLOWED),  # POST only
     "api:get_visit_report": assessment_page(),  # a draft report: the pairing's team
     "api:save_visit_report": assessment_page(),
     "api:publish_visit_report": everyone(NOT_ALLOWED),
@@ -502,6 +517,8 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "mentoring:visit_create": {"pk": visit.pairing_id},
         "mentoring:visit": {"pk": visit.pk},
         "mentoring:visit_edit": {"pk": visit.pk},
+        "mentoring:visit_cancel": {"pk": visit.pk},  # correcting visits (issue 13 part 2)
+        "mentoring:visit_delete": {"pk": visit.pk},
         "mentoring:visit_ics": {"pk": visit.pk},
         "mentoring:report_edit": {"pk": visit.pk},
         "mentoring:report_publish": {"pk": visit.pk},
@@ -521,6 +538,8 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:plan_visit": {"pairing_id": visit.pairing_id},
         "api:get_visit": {"visit_id": visit.pk},
         "api:change_visit": {"visit_id": visit.pk},
+        "api:delete_visit": {"visit_id": visit.pk},  # correcting visits (issue 13 part 2)
+        "api:cancel_visit": {"visit_id": visit.pk},
         "api:get_visit_report": {"visit_id": visit.pk},
         "api:save_visit_report": {"visit_id": visit.pk},
         "api:publish_visit_report": {"visit_id": visit.pk},
@@ -538,6 +557,8 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "catalogue:toolkit_export": {"code": code, "year": year, "fmt": "yaml"},
         "practices:detail": {"pk": practice.pk},
         "front:city": {"slug": practice.city.slug},
+        "front:city_figure_add": {"slug": practice.city.slug},
+        "front:indicator_add": {"slug": practice.city.slug},
         "people:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "people:token_revoke": {"pk": 1},
         "people:invitation": {"token": "made-up"},
@@ -629,6 +650,8 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:compare_edition_years": {"code": code, "year_a": year, "year_b": year},
         "api:get_practice": {"practice_id": practice.pk},
         "api:get_city": {"slug": practice.city.slug},
+        "api:city_figures": {"slug": practice.city.slug},
+        "api:record_figure": {"slug": practice.city.slug},
         "api:revoke_my_token": {"token_id": 1},
     }.get(route, {})
 
@@ -678,7 +701,8 @@ def athens_plan(people: dict, *, endorsed: bool) -> ActionPlan:
     Attachment.objects.create(
         update=update, file=ContentFile(SIGNED_PDF, name="minutes.pdf"), name="minutes.pdf"
     )
-    plan_services.freeze(plan=plan, by=officer)
+    # Submitted before its endorsements (an endorsement cannot predate its version).
+    plan_services.freeze(plan=plan, by=officer, submitted_on=date(2024, 6, 28))
     for level in ("administrative", "political") if endorsed else ("administrative",):
         document = SimpleUploadedFile(f"{level}.pdf", SIGNED_PDF)
         endorse(plan, level, endorsed_on=date(2024, 7, 2), document=document, user=officer)

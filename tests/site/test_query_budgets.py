@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from citygrow.catalogue.services import load_toolkit
 from citygrow.catalogue.toolkit_file import parse_toolkit
-from citygrow.people.models import City, Country
+from citygrow.people.models import City, CityFigure, Country, Indicator
 from citygrow.practices.models import Practice
 from tests.support.budgets import assert_flat, count_queries
 from tests.support.toolkits import TOOLKITS
@@ -22,6 +22,14 @@ def grow_tenfold() -> None:
     country = Country.objects.create(code="ZZ", name="Testland")
     City.objects.bulk_create(
         City(name=f"Town {n}", slug=f"town-{n}", country=country) for n in range(200)
+    )
+    # Cities' key figures (issue 13): a history of ten years of each standard indicator.
+    indicators = list(Indicator.objects.filter(code__in=Indicator.STANDARD))
+    CityFigure.objects.bulk_create(
+        CityFigure(city=city, indicator=i, value=10, year=year, source="Test office")
+        for city in City.objects.filter(name__in=["Munich", "Town 1", "Town 2"])
+        for i in indicators
+        for year in range(2010, 2020)
     )
 
 
@@ -41,14 +49,16 @@ PAGES = [
     ("/practices/?q=Munich&country=DE", 9),
     ("munich_practice", 2),
     ("/cities/", 1),
-    ("/cities/munich/", 3),
+    ("/cities/munich/", 4),  # with its key figures (issue 13)
     ("/api/v1/themes", 2),
     ("/api/v1/toolkits", 1),
     ("/api/v1/toolkits/A/2018", 8),
     ("/api/v1/practices?country=DE", 6),
     ("munich_practice_api", 1),
-    ("/api/v1/cities", 1),
-    ("/api/v1/cities/munich", 1),
+    ("/api/v1/cities", 2),  # with their latest key figures (issue 13)
+    ("/api/v1/cities/munich", 2),
+    ("/api/v1/cities/munich/figures", 2),
+    ("/api/v1/indicators", 1),
 ]
 
 
@@ -122,6 +132,9 @@ SIGNED_IN_PAGES = [
     ("coordinator", "/coordination/mentions/?text=Munich", 7),
     ("anonymous", "/assessments/", 2),
     ("officer", "/assessments/", 7),
+    # Cities' key figures (issue 13): the figure form, and the city page with its link to it.
+    ("coordinator", "/cities/munich/figures/new/", 9),
+    ("coordinator", "/cities/munich/", 11),
 ]
 
 

@@ -28,7 +28,8 @@ from django.db import transaction
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Toolkit
-from citygrow.people.models import City, Country
+from citygrow.people.models import City, CityFigure, Country, Indicator
+from citygrow.people.services import ensure_standard_indicators
 
 #: The made-up countries: (code, name). X-codes are user-assigned in ISO 3166-1; XK, which
 #: some use for Kosovo, is left out.
@@ -103,6 +104,7 @@ def generate_cities(
     names = [CITY_NAME.format(number=n) for n in range(1, count + 1)]
     existing = {city.name: city for city in City.objects.filter(name__in=names)}
     new = []
+    values: dict[str, tuple[int, Decimal]] = {}
     for number, name in enumerate(names, start=1):
         if name in existing:
             continue
@@ -112,17 +114,35 @@ def generate_cities(
                 name=name,
                 slug=f"generated-city-{number:04d}",
                 country=countries[number % len(countries)],
-                # Log-uniform from 50,000 to 3 million: every population band has cities.
-                population=int(10 ** rng.uniform(4.7, 6.48)) // 100 * 100,
-                population_year=2024,
-                foreign_born_share=Decimal(f"{rng.uniform(2.0, 45.0):.1f}"),
             )
+        )
+        values[name] = (
+            # Log-uniform from 50,000 to 3 million: every population band has cities.
+            int(10 ** rng.uniform(4.7, 6.48)) // 100 * 100,
+            Decimal(f"{rng.uniform(2.0, 45.0):.1f}"),
         )
     with transaction.atomic():
         City.objects.bulk_create(new, batch_size=500)
-    existing.update(
-        (city.name, city) for city in City.objects.filter(name__in=[c.name for c in new])
-    )
+        indicators = ensure_standard_indicators()
+        created = list(City.objects.filter(name__in=[c.name for c in new]))
+        figures = []
+        for city in created:
+            population, share = values[city.name]
+            for code, value in (
+                (Indicator.POPULATION, Decimal(population)),
+                (Indicator.BORN_ABROAD, share),
+            ):
+                figures.append(
+                    CityFigure(
+                        city=city,
+                        indicator=indicators[code],
+                        value=value,
+                        year=2024,
+                        source="Generated (test data)",
+                    )
+                )
+        CityFigure.objects.bulk_create(figures, batch_size=500)
+    existing.update((city.name, city) for city in created)
     return [existing[name] for name in names], len(new)
 
 
