@@ -225,7 +225,10 @@ def freeze_version(
     version; a date that is not one ("2017-13"), in the future, before the programme started
     or before the last version's submission."""
     plan = acting_plan(
-        request, plan_id, ENDORSE, _("Only the city's officers submit the plan for endorsement.")
+        request,
+        plan_id,
+        ENDORSE,
+        _("Only the city's officers and coordinators submit the plan for endorsement."),
     )
     submitted = _past(submitted_on, "submitted_on") if submitted_on else None
     version = services.freeze(
@@ -300,7 +303,9 @@ def record_endorsement(
     plan = visible_plan(request, plan_id)
     version = _version(plan, number)
     if not request.user.has_perm(ENDORSE, plan):
-        raise forbidden(_("Only the city's officers record the plan's endorsements."))
+        raise forbidden(
+            _("Only the city's officers and coordinators record the plan's endorsements.")
+        )
     data = payload.dict()
     endorsed = _past(data.pop("endorsed_on"), "endorsed_on")
     endorsement = services.record_endorsement(

@@ -39,8 +39,8 @@ from citygrow.catalogue.toolkit_file import (
     ToolkitDocument,
     ToolkitFileError,
     parse_toolkit,
+    problem_message,
 )
-from citygrow.catalogue.toolkit_file import _message as file_message  # the file's own words
 from citygrow.core.errors import ServiceError
 from citygrow.people import audit
 from citygrow.people.models import AuditEntry, City
@@ -774,7 +774,7 @@ def _check(fields: dict[str, _Spec], values: Mapping[str, Any]) -> dict[str, Any
         except ValidationError as error:
             for problem in error.errors():
                 where = [part for part in problem["loc"] if isinstance(part, int)]
-                message = file_message(problem)
+                message = problem_message(problem)
                 if where:
                     message = gettext("line %(line)d: %(message)s") % {
                         "line": where[0] + 1,

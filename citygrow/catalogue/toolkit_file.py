@@ -243,7 +243,7 @@ _MESSAGES = {
 }
 
 
-def _message(error: Any) -> str:
+def problem_message(error: Any) -> str:
     kind = error["type"]
     context = error.get("ctx") or {}
     if kind in _MESSAGES:
@@ -280,7 +280,7 @@ def _validation_problems(error: ValidationError, lines: dict[str, int]) -> list[
         while line is None and probe:
             probe = probe[:-1]
             line = lines.get(_path(probe))
-        problems.append(Problem(path, _message(item), line))
+        problems.append(Problem(path, problem_message(item), line))
     return problems
 
 

@@ -131,10 +131,12 @@ def test_the_overdue_wording_counts_in_the_largest_whole_unit(since, on, words):
 # Entering a past version and its endorsements through the pages -------------------------------
 
 
+@pytest.mark.parametrize("who", ["officer", "coordinator"])
 def test_a_past_version_and_its_endorsements_are_recorded_on_their_historical_dates(
-    client, people, plan
+    client, people, plan, who
 ):
-    client.force_login(people["officer"])
+    """The city's officers, or a coordinator entering a programme's history."""
+    client.force_login(people[who])
     page = client.get(url("detail", plan)).content.decode()
     assert 'name="submitted_on"' in page and "Leave empty for today" in page
 

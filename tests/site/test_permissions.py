@@ -285,7 +285,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "plans:comment_add": everyone(NOT_ALLOWED),
     "plans:freeze": everyone(NOT_ALLOWED),
     "plans:version": assessment_page(),
-    "plans:endorse": plan_editors(),
+    "plans:endorse": {**plan_editors(), "coordinator": (OK, OK)},  # entering history too
     "plans:endorsement_document": assessment_page(),
     "plans:changes": assessment_page(),
     "plans:update_create": plan_editors(),
