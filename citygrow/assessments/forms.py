@@ -2,15 +2,13 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.catalogue.models import Toolkit
+from citygrow.core.forms import LinksField
 from citygrow.people.models import City
-
-MAX_LINKS = 20
 
 
 class ToolkitChoiceField(forms.ModelChoiceField):
@@ -46,37 +44,6 @@ class CopyForm(forms.Form):
     assessed_on = forms.DateField(
         label=_("Date of the assessment"), widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-class LinksField(forms.CharField):
-    """Web addresses, one per line; each must start with http:// or https://."""
-
-    widget = forms.Textarea(attrs={"rows": 2})
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-    def validate(self, value: Any) -> None:
-        if len(value) > MAX_LINKS:
-            raise forms.ValidationError(_("At most %(count)d links."), params={"count": MAX_LINKS})
-        check = URLValidator(schemes=["http", "https"])
-        for link in value:
-            try:
-                check(link)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("“%(link)s” is not a web address starting with http:// or https://."),
-                    params={"link": link[:100]},
-                ) from None
-
-    def run_validators(self, value: Any) -> None:
-        return None
-
-    def prepare_value(self, value: Any) -> str:
-        if isinstance(value, list):
-            return "\n".join(value)
-        return super().prepare_value(value)
 
 
 class AnswerForm(forms.Form):

@@ -15,7 +15,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Any number of files (none included); each is checked by followup.check_attachment."""
+    """Any number of files (none included); each is checked by core.files.check_attachment."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())

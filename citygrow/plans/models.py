@@ -245,6 +245,12 @@ class Objective(models.Model):
     source = models.CharField(
         _("where it comes from"), max_length=10, choices=Source.choices, default=Source.OWN
     )
+    practices = models.ManyToManyField(
+        "practices.Practice",
+        blank=True,
+        related_name="citing_objectives",
+        verbose_name=_("practices it adapts"),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -340,6 +346,12 @@ class Action(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("How much this action counts in its parent's progress. Empty: equal."),
+    )
+    practices = models.ManyToManyField(
+        "practices.Practice",
+        blank=True,
+        related_name="citing_actions",
+        verbose_name=_("practices it adapts"),
     )
     position = models.PositiveSmallIntegerField(default=0)
 

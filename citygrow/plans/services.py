@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor, Toolkit
+from citygrow.core import files
 from citygrow.core.errors import ServiceError
 from citygrow.core.moments import stamp
 from citygrow.mentoring.models import Finding, Pairing
@@ -51,6 +52,7 @@ from citygrow.plans.models import (
     ProgressUpdate,
     when,
 )
+from citygrow.practices.models import Practice
 
 #: The statuses a fresh site has (made by the plans migration 0002 and `seed`), with the
 #: progress each implies when none is reported. Coordinators edit them in the admin.
@@ -373,6 +375,28 @@ def _key_factors(plan: ActionPlan, ids: Iterable[int]) -> list[KeyFactor]:
     return found
 
 
+def cited_practices(ids: Iterable[int], by: Any) -> list[Practice]:
+    """The practices `ids` that an objective or action says it adapts: each must be a
+    published practice of the library that `by` may read (a withdrawn one, a draft
+    contribution or a draft edition's example cannot be cited). In the order given."""
+    ids = list(dict.fromkeys(ids))
+    found = {p.pk: p for p in Practice.objects.visible_to(by).filter(pk__in=ids)}
+    citable = set(Practice.objects.citable(by).filter(pk__in=ids).values_list("pk", flat=True))
+    for pk in ids:
+        practice = found.get(pk)
+        if practice is None:
+            raise ServiceError(
+                _("There is no practice %(id)s in the library.") % {"id": pk}, "practices"
+            )
+        if pk not in citable:
+            raise ServiceError(
+                _("“%(practice)s” is not in the library (withdrawn or not yet published).")
+                % {"practice": practice.title},
+                "practices",
+            )
+    return [found[pk] for pk in ids]
+
+
 @transaction.atomic
 def save_objective(
     *,
@@ -383,21 +407,26 @@ def save_objective(
     source: str = Objective.Source.OWN,
     by: Any,
     objective: Objective | None = None,
+    practices: Sequence[int] | None = None,
     at: datetime.datetime | None = None,
 ) -> Objective:
-    """Add an objective to `plan`, or change `objective`."""
+    """Add an objective to `plan`, or change `objective`. `practices` are the library's
+    practices it adapts (see `cited_practices`); None leaves them as they are."""
     title = title.strip()
     if not title:
         raise ServiceError(_("Say what the objective is."), "title")
     if source not in Objective.Source.values:
         raise ServiceError(_("Unknown source of an objective."), "source")
     chosen = _key_factors(plan, key_factors)
+    cited = None if practices is None else cited_practices(practices, by)
     creating = objective is None
     if objective is None:
         objective = Objective(plan=plan, position=plan.objectives.count() + 1, source=source)
     objective.title, objective.description = title, description
     objective.save()
     objective.key_factors.set(chosen)
+    if cited is not None:
+        objective.practices.set(cited)
     _record(
         by=by,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
@@ -465,11 +494,14 @@ def save_action(
     by: Any,
     parent: Action | None = None,
     action: Action | None = None,
+    practices: Sequence[int] | None = None,
     at: datetime.datetime | None = None,
 ) -> Action:
     """Add an action under `objective` (and under `parent`, as a sub-action), or change
-    `action`."""
+    `action`. `practices` are the library's practices it adapts (see `cited_practices`); None
+    leaves them as they are."""
     check_action(data)
+    cited = None if practices is None else cited_practices(practices, by)
     if objective.plan_id != plan.pk:
         raise ServiceError(_("That objective belongs to another plan."), "objective")
     if parent is not None:
@@ -489,6 +521,8 @@ def save_action(
     for name, value in vars(data).items():
         setattr(action, name, value.strip() if isinstance(value, str) else value)
     action.save()
+    if cited is not None:
+        action.practices.set(cited)
     _record(
         by=by,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
@@ -779,7 +813,7 @@ def report_progress(
             _("This action's progress is rolled up from its sub-actions; report it on them."),
             "progress",
         )
-    kinds = [followup.check_attachment(upload) for upload in attachments]
+    kinds = [files.check_attachment(upload) for upload in attachments]
     update = ProgressUpdate.objects.create(
         action=action,
         reported_on=reported_on,
@@ -790,9 +824,9 @@ def report_progress(
     )
     stamp(update, at, "created_at")
     for upload, kind in zip(attachments, kinds, strict=True):
-        attachment = Attachment(update=update, name=followup.attachment_name(upload, kind))
+        attachment = Attachment(update=update, name=files.attachment_name(upload, kind))
         upload.seek(0)
-        attachment.file.save(followup.stored_name(kind), upload, save=False)
+        attachment.file.save(files.stored_name(kind), upload, save=False)
         attachment.save()
     fields = []
     if status is not None:

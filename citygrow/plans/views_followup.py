@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from citygrow.assessments.models import Assessment
+from citygrow.core import files
 from citygrow.core.errors import ServiceError
 from citygrow.people.rules import may_see_private
 from citygrow.plans import followup, services
@@ -103,7 +104,7 @@ def attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
     except (FileNotFoundError, ValueError):
         raise Http404 from None
     return FileResponse(
-        handle, as_attachment=True, filename=item.name, content_type=followup.content_type(item)
+        handle, as_attachment=True, filename=item.name, content_type=files.content_type(item)
     )
 
 

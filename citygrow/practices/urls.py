@@ -5,7 +5,6 @@ from citygrow.practices import views
 app_name = "practices"
 urlpatterns = [
     path("practices/", views.practice_list, name="list"),
-    path("practices/<int:pk>/", views.practice_detail, name="detail"),
     # Coordination: remove a person named in the good practices, on request.
     path("coordination/mentions/", views.mentions, name="mentions"),
 ]

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,6 +19,10 @@ from citygrow.practices.services import practices_naming, remove_from_practices
 #: of its edition (standard, credit) and key factor (why, summary): reading them for twenty
 #: results was a good part of the page's time.
 LIST_FIELDS = (
+    "name",
+    "summary",
+    "origin",
+    "status",
     "text",
     "city_id",
     "toolkit_id",
@@ -76,26 +80,6 @@ def _page(practices: QuerySet[Practice], number: str | None) -> Page:
             paginator.count = rows[0].library_total if rows else 0
             return paginator.page(wanted) if not rows else Page(rows, wanted, paginator)
     return paginator.get_page(number)
-
-
-@require_safe
-def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    practice = get_object_or_404(
-        Practice.objects.visible_to(request.user).select_related(
-            "city__country", "key_factor", "toolkit__theme"
-        ),
-        pk=pk,
-    )
-    related = []
-    if practice.key_factor_id:
-        related = list(
-            Practice.objects.filter(key_factor=practice.key_factor_id)
-            .exclude(pk=practice.pk)
-            .select_related("city", "key_factor")
-        )
-    return render(
-        request, "practices/practice_detail.html", {"practice": practice, "related": related}
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -125,7 +125,7 @@ def test_the_practice_page_links_the_other_examples_of_its_key_factor(client, to
 
 
 def test_an_unknown_practice_is_not_found(client, seeded):
-    assert client.get(reverse("practices:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("front:practice", args=[999999])).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -153,6 +153,8 @@ def test_a_practice_edited_in_the_admin_is_found_by_its_new_words(toolkit_a, adm
             "links": json.dumps(practice.links),
             "year": 2018,
             "source": practice.source,
+            "origin": "toolkit",
+            "status": "published",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -197,7 +197,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "catalogue:toolkit_pdf": draft_hidden(),
     "catalogue:toolkit_export": draft_hidden(),
     "practices:list": everyone(OK),
-    "practices:detail": draft_hidden(),
+    "front:practice": draft_hidden(),
     "people:city_list": everyone(OK),
     "front:city": everyone(OK),
     # Cities' key figures (issue 13 part 1): the figure form for coordinators only.
@@ -555,7 +555,7 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "catalogue:toolkit": {"code": code, "year": year},
         "catalogue:toolkit_pdf": {"code": code, "year": year},
         "catalogue:toolkit_export": {"code": code, "year": year, "fmt": "yaml"},
-        "practices:detail": {"pk": practice.pk},
+        "front:practice": {"pk": practice.pk},
         "front:city": {"slug": practice.city.slug},
         "front:city_figure_add": {"slug": practice.city.slug},
         "front:indicator_add": {"slug": practice.city.slug},

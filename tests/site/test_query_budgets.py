@@ -158,7 +158,9 @@ EDITION_PAGES = [
     ("/toolkits/A/compare/2018/2018/", 14),
     ("/toolkits/B/2026/upload/", 7),
     ("/toolkits/B/2026/publish/", 14),
-    ("/toolkits/B/2026/delete/", 20),
+    # Django's deletion collector asks once per relation that could hold a user of the
+    # edition (practices' key factors, plans' citations...): flat, but one per relation.
+    ("/toolkits/B/2026/delete/", 32),
     ("/api/v1/themes/A/editions", 8),
     ("/api/v1/themes/A/compare/2018/2018", 12),
 ]
