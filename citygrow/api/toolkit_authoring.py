@@ -68,6 +68,7 @@ class DraftExampleOut(Schema):
     version: int
     key_factor_id: int
     city: str
+    name: str = Field(description="The name the source gives the example; empty when none")
     text: str
     links: list[str]
     note: str
@@ -196,6 +197,7 @@ class QuestionPatch(Schema):
 
 class ExampleIn(Schema):
     city: str = _text(description="The name of a city in the database, e.g. Ghent")
+    name: str = _text("", description="The name the source gives the example, if any")
     text: str = _text()
     links: list[Annotated[str, Field(pattern=NO_NUL)]] = []
     note: str = _text("")
@@ -204,6 +206,7 @@ class ExampleIn(Schema):
 class ExamplePatch(Schema):
     version: Id
     city: str | None = _text(None)
+    name: str | None = _text(None)
     text: str | None = _text(None)
     links: list[Annotated[str, Field(pattern=NO_NUL)]] | None = None
     note: str | None = _text(None)
@@ -281,6 +284,7 @@ def example_out(example: Practice) -> dict[str, Any]:
         "version": example.version,
         "key_factor_id": example.key_factor_id,
         "city": example.city.name,
+        "name": example.name,
         "text": example.text,
         "links": example.links,
         "note": example.note,

@@ -93,6 +93,15 @@ class GuideQuestionForm(VersionedForm):
 
 class ExampleForm(VersionedForm):
     city = forms.ChoiceField(label=_("City"))
+    name = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "The name the source gives the practice, if any. Without one it is called by its "
+            "city and key factor."
+        ),
+    )
     text = _text(_("Text"), rows=4)
     links = LinesField(
         label=_("Links"),

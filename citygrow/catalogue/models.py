@@ -197,6 +197,7 @@ class Toolkit(models.Model):
                     "examples": [
                         {
                             "city": practice.city.name,
+                            "title": practice.name,
                             "text": practice.text,
                             "links": practice.links,
                             "note": practice.note,

@@ -180,6 +180,7 @@ def _create_content(toolkit: Toolkit, document: ToolkitDocument) -> None:
                 toolkit=toolkit,
                 key_factor=key_factor,
                 city=cities[example.city],
+                name=example.title or "",
                 position=k,
                 text=example.text,
                 links=example.links,
@@ -732,6 +733,7 @@ ITEM_FIELDS: dict[ItemKind, dict[str, _Spec]] = {
     },
     ItemKind.EXAMPLE: {
         "city": (ExampleSpec, "city"),
+        "name": (ExampleSpec, "title"),
         "text": (ExampleSpec, "text"),
         "links": (ExampleSpec, "links"),
         "note": (ExampleSpec, "note"),

@@ -71,6 +71,7 @@ class GuideQuestionSpec(_Part):
 
 class ExampleSpec(_Part):
     city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     text: Text
     links: list[Link] = []
     note: Text | None = None

@@ -43,6 +43,7 @@ from citygrow.mentoring.services import toolkit_of
 from citygrow.people.models import User
 from citygrow.plans import services
 from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
+from citygrow.practices.models import Practice
 
 TITLE = "Athens action plan: access to public contracts for migrant entrepreneurs (illustrative)"
 SUMMARY = (
@@ -690,6 +691,38 @@ def _later_assessment(first: Assessment, people: Mapping[str, User]) -> Assessme
 # The plan's content ---------------------------------------------------------------------------
 
 
+#: What was transferred (issue 13, part 5): the objective on key factor 1 adapts the mentor
+#: city's example of toolkit A on that key factor (a real example: Munich's Integration Report
+#: and its study of migrant companies); the survey action adapts the practice Munich's officer
+#: contributed (citygrow.demo.practices, illustrative).
+OBJECTIVE_ADAPTS = {1: "Munich"}
+ACTION_ADAPTS = {
+    "survey": "Surveying migrant-owned businesses with migrant associations (illustrative)"
+}
+
+
+def _adapted(plan: ActionPlan, position: int) -> list[int] | None:
+    """The example of toolkit A that the objective on key factor `position` adapts, if any."""
+    city = OBJECTIVE_ADAPTS.get(position)
+    if city is None:
+        return None
+    found = Practice.objects.filter(
+        toolkit=services.toolkit_of_plan(plan), key_factor__position=position, city__name=city
+    ).values_list("pk", flat=True)[:1]
+    return list(found) or None
+
+
+def _contributed(key: str) -> list[int] | None:
+    """The published contributed practice that the action `key` adapts, if the demo has it."""
+    name = ACTION_ADAPTS.get(key)
+    if name is None:
+        return None
+    found = Practice.objects.filter(
+        origin=Practice.Origin.CONTRIBUTED, status=Practice.Status.PUBLISHED, name=name
+    ).values_list("pk", flat=True)[:1]
+    return list(found) or None
+
+
 def _objectives(plan: ActionPlan, by: User, at: datetime.datetime) -> list[Objective]:
     """The objectives, taken from the plan's suggestions (two gaps, one finding of the study
     visit); the city's own when a suggestion is not there (e.g. the report was changed)."""
@@ -722,6 +755,7 @@ def _objectives(plan: ActionPlan, by: User, at: datetime.datetime) -> list[Objec
                 key_factors=key_factors,
                 source=source,
                 by=by,
+                practices=_adapted(plan, spec.position),
                 at=at,
             )
         )
@@ -758,7 +792,13 @@ def _actions(
             weight=Decimal(spec.weight) if spec.weight is not None else None,
         )
         action = services.save_action(
-            plan=plan, objective=objective, data=data, parent=parent, by=by, at=at
+            plan=plan,
+            objective=objective,
+            data=data,
+            parent=parent,
+            by=by,
+            practices=_contributed(spec.key),
+            at=at,
         )
         made[spec.key] = action
         for child in spec.children:

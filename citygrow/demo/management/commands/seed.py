@@ -12,6 +12,7 @@ from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
 from citygrow.demo.plan import create_demo_plan, create_demo_plan_from_findings
+from citygrow.demo.practices import create_demo_practices
 from citygrow.demo.programme import create_demo_programme
 from citygrow.people.models import City, Organisation, Role, User
 from citygrow.plans.services import ensure_default_statuses
@@ -94,6 +95,9 @@ class Command(BaseCommand):
         pairing = create_demo_programme(organisations, people)
         if "mia" in created and pairing is not None:
             Role.objects.create(user=people["mia"], kind=Role.Kind.MENTOR, pairing=pairing)
+        # Practices contributed by Munich (published) and Helsinki (waiting for review); the
+        # demo plan adapts Munich's (issue 13).
+        create_demo_practices(people)
         if pairing is not None:
             # Athens's action plan in that pairing, endorsed and followed up (issue 7).
             create_demo_plan(pairing, people)
