@@ -3,24 +3,21 @@ account (see citygrow.api.auth for who is calling)."""
 
 from typing import Any
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Status
 from ninja.errors import ValidationError
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write, signed_in
 from citygrow.api.cities import figure_out
-from citygrow.api.common import ANYONE, Refused, absolute, errors_of, refused
+from citygrow.api.common import ANYONE, Refused, absolute, refused
 from citygrow.api.schemas import (
     ApiTokenOut,
     CityOut,
     CitySlug,
     ErrorOut,
     MeOut,
-    PracticeOut,
     ThemeCode,
     ThemeOut,
     ToolkitOut,
@@ -30,8 +27,6 @@ from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.core.errors import ServiceError
 from citygrow.people.models import ApiToken, City, CityFigure, Indicator, latest_figures
 from citygrow.people.services import revoke_token
-from citygrow.practices.forms import PracticeFilterForm
-from citygrow.practices.models import Practice
 
 api = NinjaAPI(
     title="CityGrow API",
@@ -91,29 +86,6 @@ def _city(
         "charter_signatory": city.charter_signatory,
         "charter_signed_on": city.charter_signed_on.isoformat() if city.charter_signed_on else None,
         "url": absolute(request, city.get_absolute_url()),
-    }
-
-
-def _practice(request: HttpRequest, practice: Practice) -> dict[str, Any]:
-    toolkit, factor = practice.toolkit, practice.key_factor
-    return {
-        "id": practice.pk,
-        "title": practice.title,
-        "city": practice.city.name,
-        "city_slug": practice.city.slug,
-        "country": practice.city.country.code,
-        "toolkit": (
-            {"theme": toolkit.theme.code, "year": toolkit.year, "title": toolkit.title}
-            if toolkit
-            else None
-        ),
-        "key_factor": {"number": factor.position, "heading": factor.heading} if factor else None,
-        "text": practice.text,
-        "links": practice.links,
-        "note": practice.note,
-        "year": practice.year,
-        "source": practice.source,
-        "url": absolute(request, practice.get_absolute_url()),
     }
 
 
@@ -234,68 +206,6 @@ def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
     }
 
 
-class PracticeFilters(Schema):
-    q: str | None = None
-    toolkit: int | None = None
-    key_factor: int | None = None
-    city: str | None = None
-    country: str | None = None
-    page: int = 1
-
-
-class PracticePage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[PracticeOut]
-
-
-@api.get(
-    "/practices",
-    response={200: PracticePage, 401: ErrorOut, 422: ErrorOut},
-    openapi_extra=ANYONE,
-    tags=["practices"],
-    summary="Search and filter the good-practice library",
-)
-def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any:
-    """The same filters and search as the library page: `toolkit` and `key_factor` are ids,
-    `city` a city slug, `country` an ISO code, `q` free text (at most 200 characters)."""
-    data = {k: v for k, v in filters.dict().items() if k != "page" and v is not None}
-    form = PracticeFilterForm(data, user=request.user)
-    if not form.is_valid():
-        raise Refused(422, "Some filters are not valid.", errors_of(form))
-    practices = form.filter(
-        Practice.objects.visible_to(request.user).select_related(
-            "city__country", "key_factor", "toolkit__theme"
-        )
-    )
-    paginator = Paginator(practices, settings.CITYGROW_PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [_practice(request, practice) for practice in page],
-    }
-
-
-@api.get(
-    "/practices/{practice_id}",
-    response={200: PracticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=ANYONE,
-    tags=["practices"],
-    summary="One good practice",
-)
-def get_practice(request: HttpRequest, practice_id: int) -> Any:
-    practice = get_object_or_404(
-        Practice.objects.visible_to(request.user).select_related(
-            "city__country", "key_factor", "toolkit__theme"
-        ),
-        pk=practice_id,
-    )
-    return _practice(request, practice)
-
-
 @api.get(
     "/cities",
     response={200: list[CityOut], 401: ErrorOut},
@@ -390,3 +300,4 @@ api.add_router("", "citygrow.api.plans_documents.router")  # action import and e
 api.add_router("", "citygrow.api.toolkit_editions.router")  # toolkit editions
 api.add_router("", "citygrow.api.toolkit_authoring.router")  # editing a draft edition
 api.add_router("", "citygrow.api.cities.router")  # cities' key figures and indicators
+api.add_router("", "citygrow.api.practices.router")  # the library, contributed practices

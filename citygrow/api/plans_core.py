@@ -1,6 +1,7 @@
 """Action plans in the JSON API: the plans, their objectives and actions (with the rolled-up
 progress), starting a plan, the objectives offered from the gaps and findings, and the team's
-comments (issue 7).
+comments (issue 7). Objectives and actions cite the library's practices they adapt (issue 13):
+`practices` in and out.
 
 The rules are those of the pages (citygrow.plans.rules): an endorsed plan is public, a draft is
 seen by the pairing's team only (404 to anyone else); the implementing city's officers start and
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from citygrow.api.common import (
     not_found,
     refused,
 )
-from citygrow.api.schemas import NO_NUL, ErrorOut
+from citygrow.api.schemas import NO_NUL, CitedPracticeOut, ErrorOut, cited_practice_out
 from citygrow.catalogue.models import KeyFactor
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing
@@ -46,6 +48,8 @@ from citygrow.plans.models import (
     ObjectiveBlock,
     PlanComment,
 )
+from citygrow.plans.rollup import Rollup
+from citygrow.practices.models import Practice
 
 router = Router(tags=["action plans"])
 
@@ -92,6 +96,7 @@ class ActionOut(Schema):
     effective_progress: float = Field(
         description="Rolled up from the sub-actions, else the progress, else the status's"
     )
+    practices: list[CitedPracticeOut] = Field(description="The practices it adapts")
 
 
 class ObjectiveOut(Schema):
@@ -100,6 +105,7 @@ class ObjectiveOut(Schema):
     description: str
     source: str
     key_factors: list[int]
+    practices: list[CitedPracticeOut] = Field(description="The practices it adapts")
     actions: list[ActionOut] = Field(description="In tree order: each action, then its sub-actions")
 
 
@@ -135,6 +141,13 @@ class PlanIn(Schema):
     title: str = Field(pattern=NO_NUL, max_length=200)
 
 
+#: What the `practices` of an objective or an action are.
+CITED = (
+    "Ids of the library's practices it adapts (published ones the caller may read); null or "
+    "left out leaves them as they are, [] removes them"
+)
+
+
 class ObjectiveIn(Schema):
     title: str = Field(pattern=NO_NUL, max_length=300)
     description: str = Field("", pattern=NO_NUL, max_length=10_000)
@@ -147,12 +160,14 @@ class ObjectiveIn(Schema):
         ),
     )
     source: Objective.Source = Objective.Source.OWN
+    practices: list[Id] | None = Field(None, max_length=100, description=CITED)
 
 
 class ObjectivePatch(Schema):
     title: str | None = Field(None, pattern=NO_NUL, max_length=300)
     description: str | None = Field(None, pattern=NO_NUL, max_length=10_000)
     key_factors: list[Id] | None = Field(None, max_length=100)
+    practices: list[Id] | None = Field(None, max_length=100, description=CITED)
 
 
 class TieIn(Schema):
@@ -177,6 +192,7 @@ class ActionFields(Schema):
     progress: int | None = Field(None, ge=-32768, le=32767, description="0..100")
     weight: Decimal | None = Field(None, max_digits=7, decimal_places=2)
     parent_id: Id | None = Field(None, description="The action this is a sub-action of")
+    practices: list[Id] | None = Field(None, max_length=100, description=CITED)
 
 
 class ActionCreate(ActionFields):
@@ -196,6 +212,17 @@ class SuggestionOut(Schema):
     key_factors: list[int]
     source: str
     reason: str
+
+
+class PracticeSuggestionOut(Schema):
+    practice: CitedPracticeOut
+    reason: str = Field(description="Why it is offered")
+    key_factors: list[int] = Field(
+        description="Numbers of the key factors of the plan's toolkit it is offered for"
+    )
+    objectives: list[int] = Field(
+        description="Ids of the plan's objectives tied to those key factors: where it fits"
+    )
 
 
 # Helpers --------------------------------------------------------------------------------------
@@ -267,8 +294,27 @@ def _comment_out(comment: PlanComment) -> dict[str, Any]:
     }
 
 
-def _plan_out(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
+def _contents(plan: ActionPlan) -> tuple[list[ObjectiveBlock], Rollup]:
+    """The plan's contents (`ActionPlan.contents`), with the practices each objective and
+    action cites: two more queries."""
     blocks, result = plan.contents()
+    cited = Practice.objects.select_related("city", "key_factor").order_by("pk")
+    prefetch_related_objects(
+        [block.objective for block in blocks], Prefetch("practices", queryset=cited)
+    )
+    prefetch_related_objects(
+        [row.action for block in blocks for row in block.rows],
+        Prefetch("practices", queryset=cited),
+    )
+    return blocks, result
+
+
+def _cited(request: HttpRequest, item: Objective | Action) -> list[dict[str, Any]]:
+    return [cited_practice_out(request, practice) for practice in item.practices.all()]
+
+
+def _plan_out(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
+    blocks, result = _contents(plan)
     comments = None
     if request.user.has_perm("plans.comment_plan", plan):
         comments = [
@@ -278,12 +324,12 @@ def _plan_out(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
         **_summary(request, plan, result.overall),
         "summary": plan.summary,
         "assessment_id": plan.assessment_id,
-        "objectives": [_block_out(block) for block in blocks],
+        "objectives": [_block_out(request, block) for block in blocks],
         "comments": comments,
     }
 
 
-def _block_out(block: ObjectiveBlock) -> dict[str, Any]:
+def _block_out(request: HttpRequest, block: ObjectiveBlock) -> dict[str, Any]:
     objective = block.objective
     return {
         "id": objective.pk,
@@ -291,7 +337,10 @@ def _block_out(block: ObjectiveBlock) -> dict[str, Any]:
         "description": objective.description,
         "source": objective.source,
         "key_factors": sorted(kf.position for kf in objective.key_factors.all()),
-        "actions": [_action_out(row.action, row.depth, row.progress) for row in block.rows],
+        "practices": _cited(request, objective),
+        "actions": [
+            _action_out(request, row.action, row.depth, row.progress) for row in block.rows
+        ],
     }
 
 
@@ -307,12 +356,15 @@ _ACTION_OUT = (
 )
 
 
-def _action_out(action: Action, depth: int, progress: Decimal) -> dict[str, Any]:
+def _action_out(
+    request: HttpRequest, action: Action, depth: int, progress: Decimal
+) -> dict[str, Any]:
     return {
         **{name: getattr(action, name) for name in _ACTION_OUT},
         "depth": depth,
         "status": action.status.name if action.status is not None else None,
         "effective_progress": float(progress),
+        "practices": _cited(request, action),
     }
 
 
@@ -411,6 +463,40 @@ def list_suggestions(request: HttpRequest, plan_id: int) -> Any:
     ]
 
 
+@router.get(
+    "/plans/{plan_id}/practice-suggestions",
+    response={200: list[PracticeSuggestionOut], 403: ErrorOut, **READ},
+    auth=SIGNED_IN,
+    summary="Practices offered to cite: the assessment report's and those seen on the visits",
+)
+def list_practice_suggestions(request: HttpRequest, plan_id: int) -> Any:
+    """For the plan's team: for each gap of the plan's assessment (largest first), the
+    practices its report suggests; then the mentor city's published practices on the theme.
+    Only practices the caller may cite (`practices` of an objective or an action)."""
+    plan = visible_plan(request, plan_id)
+    if not request.user.has_perm("plans.comment_plan", plan):
+        raise forbidden(_("Only the city's team sees what the plan is offered."))
+    offered = services.practice_suggestions(plan, request.user)
+    practices = Practice.objects.select_related("city", "key_factor").in_bulk(
+        [s.practice.pk for s in offered]
+    )
+    toolkit = services.toolkit_of_plan(plan)
+    positions = (
+        dict(KeyFactor.objects.filter(toolkit=toolkit).values_list("pk", "position"))
+        if toolkit
+        else {}
+    )
+    return [
+        {
+            "practice": cited_practice_out(request, practices[s.practice.pk]),
+            "reason": s.reason,
+            "key_factors": sorted(positions[pk] for pk in s.key_factors if pk in positions),
+            "objectives": list(s.objectives),
+        }
+        for s in offered
+    ]
+
+
 # Writes ---------------------------------------------------------------------------------------
 
 
@@ -486,14 +572,15 @@ def add_objective(request: HttpRequest, plan_id: int, payload: ObjectiveIn) -> A
         description=payload.description,
         key_factors=_key_factor_ids(plan, payload.key_factors),
         source=payload.source,
+        practices=payload.practices,
         by=request.user,
     )
-    return Status(201, _objective_out(plan, objective.pk))
+    return Status(201, _objective_out(request, plan, objective.pk))
 
 
-def _objective_out(plan: ActionPlan, objective_id: int) -> dict[str, Any]:
-    blocks, _result = plan.contents()
-    return _block_out(next(b for b in blocks if b.objective.pk == objective_id))
+def _objective_out(request: HttpRequest, plan: ActionPlan, objective_id: int) -> dict[str, Any]:
+    blocks, _result = _contents(plan)
+    return _block_out(request, next(b for b in blocks if b.objective.pk == objective_id))
 
 
 @router.patch(
@@ -519,9 +606,10 @@ def change_objective(
         description=(objective.description if payload.description is None else payload.description),
         key_factors=ids,
         source=objective.source,
+        practices=payload.practices,
         by=request.user,
     )
-    return _objective_out(plan, objective.pk)
+    return _objective_out(request, plan, objective.pk)
 
 
 @router.delete(
@@ -541,6 +629,7 @@ def _action_data(payload: Any, action: Action | None) -> services.ActionIn:
     """The action's fields: those sent, the others as stored (or empty for a new one)."""
     sent = payload.dict(exclude_unset=action is not None)
     sent.pop("parent_id", None)
+    sent.pop("practices", None)
     if "status" in sent:
         name = sent["status"]
         if name is None:
@@ -565,10 +654,10 @@ def _parent(plan: ActionPlan, parent_id: int | None) -> Action | None:
     return parent
 
 
-def _saved_action(plan: ActionPlan, action_id: int) -> dict[str, Any]:
-    blocks, _result = plan.contents()
+def _saved_action(request: HttpRequest, plan: ActionPlan, action_id: int) -> dict[str, Any]:
+    blocks, _result = _contents(plan)
     row = next(r for b in blocks for r in b.rows if r.action.pk == action_id)
-    return _action_out(row.action, row.depth, row.progress)
+    return _action_out(request, row.action, row.depth, row.progress)
 
 
 @router.post(
@@ -586,9 +675,14 @@ def add_action(request: HttpRequest, plan_id: int, objective_id: int, payload: A
     parent = _parent(plan, payload.parent_id)
     with _renamed():
         action = services.save_action(
-            plan=plan, objective=objective, parent=parent, data=data, by=request.user
+            plan=plan,
+            objective=objective,
+            parent=parent,
+            data=data,
+            practices=payload.practices,
+            by=request.user,
         )
-    return Status(201, _saved_action(plan, action.pk))
+    return Status(201, _saved_action(request, plan, action.pk))
 
 
 @router.patch(
@@ -616,9 +710,10 @@ def change_action(request: HttpRequest, plan_id: int, action_id: int, payload: A
             parent=parent,
             action=action,
             data=data,
+            practices=payload.practices,
             by=request.user,
         )
-    return _saved_action(plan, action.pk)
+    return _saved_action(request, plan, action.pk)
 
 
 @router.delete(

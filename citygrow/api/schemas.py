@@ -62,22 +62,88 @@ class KeyFactorRef(Schema):
     heading: str
 
 
+class ServedKeyFactorOut(Schema):
+    id: int
+    theme: str = Field(description="Theme code, e.g. A")
+    year: int = Field(description="The year of the toolkit edition it belongs to")
+    number: int
+    heading: str
+
+
+class OutcomeOut(Schema):
+    description: str = Field(description="What was measured")
+    value: float
+    unit: str
+    year: int | None
+
+
+class PracticeAttachmentOut(Schema):
+    id: int
+    name: str
+    url: str = Field(description="Where to download it")
+
+
+class ContactOut(Schema):
+    name: str
+    email: str
+
+
 class PracticeOut(Schema):
     id: int
-    title: str
+    title: str = Field(description="Its own name, else its city and key factor")
+    name: str = Field(description="Its own name; empty when it has none")
     city: str
     city_slug: str
     country: str = Field(description="ISO 3166-1 alpha-2 code")
+    origin: str = Field(description="toolkit (a toolkit's example) or contributed (by its city)")
+    status: str = Field(
+        description="draft, submitted, returned, published or withdrawn (a toolkit's example: "
+        "published)"
+    )
+    source_label: str = Field(description="Where it comes from, in words")
     toolkit: EditionRef | None
-    key_factor: KeyFactorRef | None
+    key_factor: KeyFactorRef | None = Field(description="A toolkit example's key factor")
+    themes: list[str] = Field(description="A contributed practice: the codes of its themes")
+    key_factors: list[ServedKeyFactorOut] = Field(
+        description="A contributed practice: the key factors it serves"
+    )
+    adapted_from: list[int] = Field(description="Ids of the practices it builds on")
+    summary: str
     text: str
+    results: str
+    outcomes: list[OutcomeOut] = Field(description="Its results in figures")
+    attachments: list[PracticeAttachmentOut]
     links: list[str]
+    contact: ContactOut | None = Field(
+        description="Whom to ask about it; null when there is none, or for callers not signed in"
+    )
     note: str = Field(
         "", description="An editor's note for readers (e.g. a restoration); empty when none"
     )
     year: int | None
     source: str
+    published_at: datetime | None = Field(description="When a contributed practice was published")
+    withdrawn_reason: str = Field(description="Why it was withdrawn; empty unless it was")
+    version: int = Field(description="Send it back when changing the practice")
     url: str
+
+
+class CitedPracticeOut(Schema):
+    id: int
+    title: str
+    status: str = Field(description="published, or withdrawn since it was cited")
+    url: str
+
+
+def cited_practice_out(request: Any, practice: Any) -> dict[str, Any]:
+    """A practice as a plan or an adoption names it, in CitedPracticeOut's shape (its city and
+    key factor loaded, for its title)."""
+    return {
+        "id": practice.pk,
+        "title": practice.title,
+        "status": practice.status,
+        "url": request.build_absolute_uri(practice.get_absolute_url()),
+    }
 
 
 class ThemeOut(Schema):

@@ -22,7 +22,7 @@ from django.db.models.functions import RowNumber
 from citygrow.assessments import scoring
 from citygrow.assessments.models import Answer, Assessment, FactorNote, PublishedScore
 from citygrow.assessments.sheet import Sheet
-from citygrow.catalogue.models import GuideQuestion
+from citygrow.catalogue.models import GuideQuestion, KeyFactor
 from citygrow.people.models import City, CityFigure, Indicator, migrant_share
 from citygrow.practices.models import Practice
 
@@ -441,23 +441,68 @@ def insights_for(assessment: Assessment, sheet: Sheet) -> Insights:
     insights.mentors = network.mentors
     # For each gap: practices, best first (by their city's score on it).
     gap_rows = [sheet.factor_by_position(gap.key) for gap in sheet.result.gaps]
-    practices = defaultdict(list)
-    if gap_rows:
+    insights.practices = rank_practices(
+        [row.key_factor for row in gap_rows], city.pk, network.gap_scores
+    )
+    return insights
+
+
+def rank_practices(
+    gaps: Sequence[KeyFactor], city_id: int, gap_scores: Mapping[int, Mapping[int, float]]
+) -> dict[int, list[Practice]]:
+    """The practices to read for each gap (its key factor's examples, by key factor position,
+    in the order of `gaps`): best first by their city's score on it in the network
+    (`gap_scores`: position -> city id -> score; a city without one last), never the city's
+    own, at most `SUGGESTIONS` each. One query."""
+    found: dict[int, list[Practice]] = defaultdict(list)
+    if gaps:
         for practice in (
-            Practice.objects.filter(key_factor__in=[row.key_factor for row in gap_rows])
+            Practice.objects.filter(key_factor__in=gaps)
             .select_related("city__country", "key_factor")
             .order_by("position", "pk")
         ):
-            practices[practice.key_factor.position].append(practice)
-    for row in gap_rows:
-        position = row.key_factor.position
-        city_scores = network.gap_scores.get(position, {})
+            found[practice.key_factor.position].append(practice)
+    ranked = {}
+    for factor in gaps:
+        city_scores = gap_scores.get(factor.position, {})
 
         def city_score(practice: Practice, city_scores: Mapping[int, float] = city_scores) -> float:
             return city_scores.get(practice.city_id, -1.0)
 
-        insights.practices[position] = sorted(
-            (p for p in practices[position] if p.city_id != city.pk),
+        ranked[factor.position] = sorted(
+            (p for p in found[factor.position] if p.city_id != city_id),
             key=lambda p: -city_score(p),
         )[:SUGGESTIONS]
-    return insights
+    return ranked
+
+
+def practices_to_read(assessment: Assessment) -> list[tuple[KeyFactor, list[Practice]]]:
+    """The assessment report's "practices to read" for each of its gaps, largest gap first, as
+    `insights_for` ranks them, without the rest of the report (for the pages that offer them,
+    such as the action plan's). A fixed number of queries (two more when some network
+    assessment has no stored scores)."""
+    by_factor = questions_per_factor(toolkit_questions(assessment.toolkit_id))
+    result = _results([assessment], by_factor)[assessment.pk]
+    positions = [gap.key for gap in result.gaps]
+    if not positions:
+        return []
+    latest = latest_published(assessment.toolkit_id, other_than_city=assessment.city_id)
+    network = list(latest.values_list("pk", "city_id"))
+    scores = _network_scores(latest, [pk for pk, _city in network], by_factor)
+    gap_scores = {
+        position: {
+            city_id: score
+            for pk, city_id in network
+            if (score := scores[pk].get(position)) is not None
+        }
+        for position in positions
+    }
+    factors = {
+        factor.position: factor
+        for factor in KeyFactor.objects.filter(
+            toolkit=assessment.toolkit_id, position__in=positions
+        )
+    }
+    gaps = [factors[position] for position in positions if position in factors]
+    ranked = rank_practices(gaps, assessment.city_id, gap_scores)
+    return [(factor, ranked[factor.position]) for factor in gaps]

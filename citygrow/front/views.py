@@ -12,6 +12,7 @@ from citygrow.mentoring.models import SchemeCity
 from citygrow.people import services as people_services
 from citygrow.people.forms import CityFigureForm, IndicatorForm
 from citygrow.people.models import City, CityFigure, latest_figures
+from citygrow.plans.adoptions import adopted_by
 from citygrow.plans.followup import due_for_city
 from citygrow.practices.models import Practice
 
@@ -20,8 +21,12 @@ KEEP_FIGURES = "people.keep_city_figures"
 
 @require_safe
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    practices = Practice.objects.visible_to(request.user).select_related(
-        "key_factor", "toolkit__theme"
+    """A city: its key figures, its mentoring schemes, the practices it gave (its examples in
+    the toolkits and its published contributions) and those it adopted in its plans."""
+    practices = (
+        Practice.objects.in_library(request.user)
+        .select_related("key_factor", "toolkit__theme")
+        .order_by("origin", "toolkit__theme__code", "key_factor__position", "position", "pk")
     )
     schemes = SchemeCity.objects.select_related("scheme__programme", "scheme__theme").order_by(
         "-scheme__programme__starts_on", "scheme__theme__code"
@@ -43,6 +48,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "due_actions": due,
         "key_figures": latest_figures(history),
         "figure_history": history,
+        "adopted": adopted_by(city, request.user),
     }
     return render(request, "front/city_detail.html", context)
 

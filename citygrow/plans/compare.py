@@ -8,13 +8,15 @@ A plan's content is kept as a *snapshot*: plain JSON data made by `plans.version
         "objectives": [
             {"id": int, "title": str, "description": str, "source": str,
              "key_factors": [{"number": int, "heading": str}, ...],
+             "practices": [{"id": int, "title": str}, ...],  # only when it cites any
              "actions": [ACTION, ...]},
             ...
         ],
     }
 
 where an ACTION is ``{"id": int, <field>: str | None, ..., "children": [ACTION, ...]}`` with the
-fields of `ACTION_FIELDS`. Lists are in the plan's order; text fields are strings (maybe empty),
+fields of `ACTION_FIELDS` (and "practices", as an objective's, when it cites any). Lists are
+in the plan's order; text fields are strings (maybe empty),
 dates, budgets and weights are strings or None.
 
 `compare(old, new)` matches objectives and actions by their `id` (the database key, stable
@@ -35,7 +37,7 @@ from typing import Any
 #: The plan's own fields kept in a snapshot.
 PLAN_FIELDS = ("title", "summary")
 #: An objective's fields kept in a snapshot (besides id and actions).
-OBJECTIVE_FIELDS = ("title", "description", "source", "key_factors")
+OBJECTIVE_FIELDS = ("title", "description", "source", "key_factors", "practices")
 #: What an action is: its title and description...
 ACTION_HEAD = ("title", "description")
 #: ...and how it is planned: who leads it, with whom, when, with what money, measured how.
@@ -55,6 +57,9 @@ ACTION_PLANNING = (
 #: API, the documents and the import list (in this order, with `ACTION_FOLLOW_UP`). Its weight
 #: comes last.
 ACTION_FIELDS = (*ACTION_HEAD, *ACTION_PLANNING, "weight")
+#: What an action's comparison looks at: its content fields and the practices it adapts (a
+#: key absent from older snapshots, and from any item citing none).
+ACTION_COMPARED = (*ACTION_FIELDS, "practices")
 #: Its status and progress are follow-up, not content: they change without making a new
 #: version.
 ACTION_FOLLOW_UP = ("status", "progress")
@@ -121,12 +126,15 @@ class _Placed:
 
 
 def text(value: Any) -> str:
-    """A snapshot value as text: key factors as "1. Heading; 3. Heading", None as ""."""
+    """A snapshot value as text: key factors as "1. Heading; 3. Heading", practices as
+    "Title; Title", None as ""."""
     if value is None:
         return ""
     if isinstance(value, list):
         return "; ".join(
-            f"{kf['number']}. {kf['heading']}" if isinstance(kf, Mapping) else str(kf)
+            (f"{kf['number']}. {kf['heading']}" if "number" in kf else str(kf.get("title", "")))
+            if isinstance(kf, Mapping)
+            else str(kf)
             for kf in value
         )
     return str(value)
@@ -194,7 +202,7 @@ def compare(old: Snapshot, new: Snapshot) -> Comparison:
         if pk not in old_actions:
             continue
         before = old_actions[pk]
-        changes = _fields(before.data, placed.data, ACTION_FIELDS)
+        changes = _fields(before.data, placed.data, ACTION_COMPARED)
         if before.objective_id != placed.objective_id:
             changes.append(
                 FieldChange(

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +31,21 @@ from citygrow.plans import transfer
 from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
 from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanVersion, progress_of
 from citygrow.plans.numbering import numbered
+from citygrow.practices.models import Practice
+
+
+@dataclass(frozen=True)
+class DocPractice:
+    """A practice an objective or action adapts, with its address in the library."""
+
+    title: str
+    city: str
+    url: str
+    """Its page's address: absolute when the document was made for a request."""
+
+    @property
+    def line(self) -> str:
+        return f"{self.title} ({self.city}): {self.url}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,8 @@ class DocAction:
     progress: Decimal
     """Its effective progress (rolled up from its sub-actions when it has any)."""
     rolled_up: bool
+    practices: tuple[DocPractice, ...] = ()
+    """The practices it adapts."""
 
     @property
     def detail_rows(self) -> list[tuple[str, str]]:
@@ -68,6 +86,8 @@ class DocObjective:
     source: str
     key_factors: list[str]
     actions: list[DocAction]
+    practices: tuple[DocPractice, ...] = ()
+    """The practices it adapts."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +130,10 @@ class PlanDocument:
     version has an endorsement)."""
 
 
-def load_document(plan_id: int) -> PlanDocument:
-    """The plan's content for its documents, in five queries whatever its size."""
+def load_document(plan_id: int, absolute: Callable[[str], str] | None = None) -> PlanDocument:
+    """The plan's content for its documents, in seven queries whatever its size. `absolute`
+    makes a page's path a full address (the request's `build_absolute_uri`), for the practices'
+    links; without it they are paths."""
     plan = ActionPlan.objects.select_related(
         "pairing__scheme__programme",
         "pairing__scheme__theme",
@@ -120,19 +142,32 @@ def load_document(plan_id: int) -> PlanDocument:
         "assessment__toolkit",
         "endorsed_version",
     ).get(pk=plan_id)
-    objectives = list(plan.objectives.prefetch_related("key_factors"))
-    actions = list(Action.objects.filter(plan=plan).select_related("status"))
+    cited = Prefetch("practices", queryset=Practice.objects.select_related("city", "key_factor"))
+    objectives = list(plan.objectives.prefetch_related("key_factors", cited))
+    actions = list(
+        Action.objects.filter(plan=plan).select_related("status").prefetch_related(cited)
+    )
     endorsements = list(
         Endorsement.objects.filter(version__plan=plan)
         .select_related("version")
         .order_by("-version__number", "level")
     )
-    return _document(plan, objectives, actions, endorsements)
+    return _document(plan, objectives, actions, endorsements, absolute or (lambda path: path))
 
 
 def _document(
-    plan: ActionPlan, objectives: list[Any], actions: list[Action], endorsements: list[Endorsement]
+    plan: ActionPlan,
+    objectives: list[Any],
+    actions: list[Action],
+    endorsements: list[Endorsement],
+    absolute: Callable[[str], str],
 ) -> PlanDocument:
+    def practices(item: Any) -> tuple[DocPractice, ...]:
+        return tuple(
+            DocPractice(p.title, p.city.name, absolute(p.get_absolute_url()))
+            for p in sorted(item.practices.all(), key=lambda p: p.pk)
+        )
+
     rollup = progress_of(actions)
     by_objective: dict[int, list[DocAction]] = defaultdict(list)
     has_children = {a.parent_id for a in actions if a.parent_id}
@@ -145,6 +180,7 @@ def _document(
                 status=action.status.name if action.status else "",
                 progress=rollup.progress(action.pk),
                 rolled_up=action.pk in has_children,
+                practices=practices(action),
             )
         )
     doc_objectives = [
@@ -158,6 +194,7 @@ def _document(
                 for kf in sorted(objective.key_factors.all(), key=lambda kf: kf.position)
             ],
             actions=by_objective[objective.pk],
+            practices=practices(objective),
         )
         for number, objective in enumerate(objectives, start=1)
     ]
@@ -360,6 +397,7 @@ def word_file(doc: PlanDocument) -> bytes:
         word.add_paragraph(
             _("Key factors: %(factors)s") % {"factors": "; ".join(objective.key_factors)}
         )
+        _adapts(word, objective.practices)
         if not objective.actions:
             word.add_paragraph(_("No actions yet."))
             continue
@@ -374,6 +412,7 @@ def word_file(doc: PlanDocument) -> bytes:
         for action in objective.actions:
             word.add_heading(f"{action.ref} {action.title}", level=3)
             _table(word, details(action), header=None)
+            _adapts(word, action.practices)
 
     word.add_heading(_("Overall progress"), level=1)
     word.add_paragraph(overall_sentence(doc))
@@ -381,6 +420,15 @@ def word_file(doc: PlanDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _adapts(word: Any, practices: Sequence[DocPractice]) -> None:
+    """The practices an objective or action adapts, each with its address."""
+    if not practices:
+        return
+    word.add_paragraph(_("Adapts these practices of the CityGrow library:"))
+    for practice in practices:
+        word.add_paragraph(practice.line, style="List Bullet")
 
 
 def _table(word: Any, rows: Sequence[Sequence[str]], header: Sequence[str] | None) -> None:

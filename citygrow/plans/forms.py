@@ -5,6 +5,8 @@ They check what a person types; the writes go through `citygrow.plans.services`,
 """
 
 import dataclasses
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,6 +18,122 @@ from citygrow.core.errors import ServiceError
 from citygrow.plans import services
 from citygrow.plans.compare import ACTION_FOLLOW_UP, ACTION_HEAD, ACTION_PLANNING
 from citygrow.plans.models import Action, ActionPlan, ActionStatus, Objective
+from citygrow.practices.models import Practice
+
+#: A practice's address in the library (".../practices/12/"), or its number at the start of a
+#: line ("12", "#12", "12 Munich: Welcome desks" as the form shows cited ones back).
+_ADDRESS = re.compile(r"/practices/(\d+)(?:/|$)")
+_NUMBER = re.compile(r"^#?(\d+)(?:\s|$)")
+
+
+def practice_lines(text: str) -> list[int]:
+    """The practice ids in `text`, one practice a line (its number or its library address);
+    raises ValidationError naming the first line that is neither."""
+    ids = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        found = _ADDRESS.search(line) or _NUMBER.match(line)
+        if found is None:
+            raise forms.ValidationError(
+                _(
+                    "Line %(line)s: write a practice's number or its address in the library "
+                    "(such as /practices/12/)."
+                ),
+                params={"line": number},
+                code="practice_line",
+            )
+        ids.append(int(found.group(1)))
+    return ids
+
+
+def practice_line(practice: Practice) -> str:
+    """How a cited practice is shown back in the text field: its number and title."""
+    return f"{practice.pk} {practice.title} ({practice.city.name})"
+
+
+def _offer_label(suggestion: services.PracticeSuggestion) -> str:
+    """A practice offered, with its city (unless its title starts with it) and its reason."""
+    practice = suggestion.practice
+    title = practice.title
+    if not title.startswith(practice.city.name):
+        title = f"{title} ({practice.city.name})"
+    return _("%(title)s. %(reason)s") % {"title": title, "reason": suggestion.reason}
+
+
+class PracticesMixin(forms.Form):
+    """The practices an objective or action adapts: those offered to the plan
+    (`services.practice_suggestions`) as checkboxes with their reason, and any other practice of
+    the library by number or address, one a line. `practice_ids()` gives them all."""
+
+    suggested = forms.TypedMultipleChoiceField(
+        label=_("Practices offered to this plan that it adapts"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Suggested by the assessment report for its gaps, and the mentor city's practices "
+            "seen on the visits."
+        ),
+    )
+    practices = forms.CharField(
+        label=_("Other practices of the library it adapts"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One a line: the practice's number or its address in the library (such as "
+            "/practices/12/)."
+        ),
+    )
+
+    def _offer_practices(
+        self,
+        offered: Sequence[services.PracticeSuggestion],
+        cited: Sequence[Practice] | None,
+        reader: Any,
+    ) -> None:
+        """Offer `offered`; an existing objective or action's `cited` practices are ticked
+        among them, and the others are listed in the text field. `reader`: who fills the form
+        in (the practices listed are shown back only if they may read them)."""
+        self.reader = reader
+        field = self.fields["suggested"]
+        field.choices = [(s.practice.pk, _offer_label(s)) for s in offered]
+        if not offered:
+            del self.fields["suggested"]
+        if cited is not None and not self.is_bound:
+            shown = {s.practice.pk for s in offered}
+            self.initial.setdefault("suggested", [p.pk for p in cited if p.pk in shown])
+            self.initial.setdefault(
+                "practices", "\n".join(practice_line(p) for p in cited if p.pk not in shown)
+            )
+
+    def clean_practices(self) -> list[int]:
+        return practice_lines(self.cleaned_data.get("practices", ""))
+
+    def practice_ids(self) -> list[int]:
+        """Every practice cited, ticked then listed, each once."""
+        ids = [*self.cleaned_data.get("suggested", []), *self.cleaned_data.get("practices", [])]
+        return list(dict.fromkeys(ids))
+
+    def listed_practices(self) -> list[Practice]:
+        """The practices the text field names that exist, to show each back with its title
+        (one query)."""
+        try:
+            if self.is_bound:
+                ids = practice_lines(self.data.get(self.add_prefix("practices"), ""))
+            else:
+                ids = practice_lines(str(self.initial.get("practices", "")))
+        except forms.ValidationError:
+            return []
+        found = (
+            Practice.objects.visible_to(self.reader)
+            .filter(pk__in=ids)
+            .select_related("city", "key_factor")
+        )
+        by_id = {p.pk: p for p in found}
+        return [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
 
 
 class StartForm(forms.Form):
@@ -84,8 +202,9 @@ class KeyFactorChoice(forms.ModelMultipleChoiceField):
         return f"{obj.position}. {obj.heading}"
 
 
-class ObjectiveForm(forms.Form):
-    """An objective: picked from the suggestions (prefilled) or the city's own."""
+class ObjectiveForm(PracticesMixin, forms.Form):
+    """An objective: picked from the suggestions (prefilled) or the city's own, with the
+    practices it adapts."""
 
     title = forms.CharField(label=_("Objective"), max_length=300)
     description = forms.CharField(
@@ -102,8 +221,19 @@ class ObjectiveForm(forms.Form):
         choices=Objective.Source.choices, initial=Objective.Source.OWN, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+    field_order = ["title", "description", "key_factors", "suggested", "practices", "source"]
+
+    def __init__(
+        self,
+        *args: Any,
+        plan: ActionPlan,
+        offered: Sequence[services.PracticeSuggestion] = (),
+        cited: Sequence[Practice] | None = None,
+        reader: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._offer_practices(offered, cited, reader)
         toolkit = services.toolkit_of_plan(plan)
         if toolkit is None:
             # The theme has no published toolkit: objectives are saved without key factors.
@@ -119,9 +249,9 @@ class ObjectiveForm(forms.Form):
             ) % {"toolkit": toolkit}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(PracticesMixin, forms.ModelForm):
     """Every field of an action; the sub-action's parent is chosen among the objective's
-    actions."""
+    actions; the practices it adapts."""
 
     parent = forms.ModelChoiceField(
         label=_("Part of"),
@@ -153,8 +283,17 @@ class ActionForm(forms.ModelForm):
             "ends_on": _("As YYYY-MM-DD; not before the start."),
         }
 
-    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        objective: Objective,
+        offered: Sequence[services.PracticeSuggestion] = (),
+        cited: Sequence[Practice] | None = None,
+        reader: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._offer_practices(offered, cited, reader)
         parents = Action.objects.filter(objective=objective).order_by("position", "pk")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

@@ -28,7 +28,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from citygrow.assessments.insights import results_of
+from citygrow.assessments.insights import practices_to_read, results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor, Toolkit
 from citygrow.core import files
@@ -342,6 +342,96 @@ def _figure(value: float | None) -> str:
     return "\N{EN DASH}" if value is None else f"{round(value, 1):g}"
 
 
+# Practices offered to cite ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeSuggestion:
+    """A library practice the plan could say it adapts, and why it is offered."""
+
+    practice: Practice
+    reason: str
+    """Why it is offered, in words."""
+    key_factors: tuple[int, ...]
+    """The key factor ids it is offered for (a gap's; those the practice illustrates)."""
+    objectives: tuple[int, ...]
+    """The ids of the plan's objectives tied to those key factors: where it fits."""
+
+
+def practice_suggestions(plan: ActionPlan, user: Any) -> list[PracticeSuggestion]:
+    """The practices offered to the plan's objectives and actions, each once, in this order:
+
+    - for each gap of the plan's assessment (largest first), the practices its assessment
+      report suggests reading (assessments.insights: "practices to read", best first); none
+      while the plan has no assessment;
+    - the practices seen on the visits: the mentor city's published practices on the plan's
+      theme (its examples in the plan's toolkit, see `toolkit_of_plan`, and the practices it
+      contributed that serve the theme).
+
+    Only practices `user` may cite (`Practice.objects.citable`). A fixed number of queries.
+    """
+    fits: dict[int, set[int]] = {}
+    for objective_id, factor_id in Objective.key_factors.through.objects.filter(
+        objective__plan=plan
+    ).values_list("objective_id", "keyfactor_id"):
+        fits.setdefault(factor_id, set()).add(objective_id)
+
+    def fitting(factor_ids: Iterable[int]) -> tuple[int, ...]:
+        return tuple(sorted({o for f in factor_ids for o in fits.get(f, ())}))
+
+    offered: dict[int, PracticeSuggestion] = {}
+    assessment = plan.assessment
+    if assessment is not None:
+        report = practices_to_read(assessment)
+        candidates = [p for _factor, practices in report for p in practices]
+        citable = set(
+            Practice.objects.citable(user)
+            .filter(pk__in=[p.pk for p in candidates])
+            .values_list("pk", flat=True)
+        )
+        for factor, practices in report:
+            for practice in practices:
+                if practice.pk in citable and practice.pk not in offered:
+                    offered[practice.pk] = PracticeSuggestion(
+                        practice=practice,
+                        reason=_("Suggested by the assessment report for the gap in “%(heading)s”.")
+                        % {"heading": factor.heading},
+                        key_factors=(factor.pk,),
+                        objectives=fitting([factor.pk]),
+                    )
+    pairing = plan.pairing
+    toolkit = toolkit_of_plan(plan)
+    on_theme = models.Q(
+        origin=Practice.Origin.CONTRIBUTED,
+        pk__in=Practice.themes.through.objects.filter(theme=pairing.theme_id).values("practice"),
+    )
+    if toolkit is not None:
+        on_theme |= models.Q(origin=Practice.Origin.TOOLKIT, toolkit=toolkit)
+    seen = (
+        Practice.objects.citable(user)
+        .filter(on_theme, city=pairing.mentor_city_id)
+        .select_related("city", "key_factor")
+        .prefetch_related("key_factors")
+        .order_by("origin", "key_factor__position", "position", "pk")
+    )
+    for practice in seen:
+        if practice.pk in offered:
+            continue
+        factors = (
+            (practice.key_factor_id,)
+            if practice.key_factor_id is not None
+            else tuple(kf.pk for kf in practice.key_factors.all())
+        )
+        offered[practice.pk] = PracticeSuggestion(
+            practice=practice,
+            reason=_("A practice of %(city)s, the mentor city, on the theme: seen on the visits.")
+            % {"city": practice.city.name},
+            key_factors=factors,
+            objectives=fitting(factors),
+        )
+    return list(offered.values())
+
+
 # Objectives ---------------------------------------------------------------------------------
 
 
@@ -375,12 +465,16 @@ def _key_factors(plan: ActionPlan, ids: Iterable[int]) -> list[KeyFactor]:
     return found
 
 
-def cited_practices(ids: Iterable[int], by: Any) -> list[Practice]:
+def cited_practices(ids: Iterable[int], by: Any, kept: Iterable[int] = ()) -> list[Practice]:
     """The practices `ids` that an objective or action says it adapts: each must be a
     published practice of the library that `by` may read (a withdrawn one, a draft
-    contribution or a draft edition's example cannot be cited). In the order given."""
+    contribution or a draft edition's example cannot be newly cited). Those in `kept` (what
+    the objective or action cites already) stay cited even if withdrawn since: a plan's
+    history is not rewritten, and editing its text is not refused. In the order given."""
     ids = list(dict.fromkeys(ids))
-    found = {p.pk: p for p in Practice.objects.visible_to(by).filter(pk__in=ids)}
+    kept = set(kept)
+    found = {p.pk: p for p in Practice.objects.filter(pk__in=kept & set(ids))}
+    found.update({p.pk: p for p in Practice.objects.visible_to(by).filter(pk__in=ids)})
     citable = set(Practice.objects.citable(by).filter(pk__in=ids).values_list("pk", flat=True))
     for pk in ids:
         practice = found.get(pk)
@@ -388,13 +482,19 @@ def cited_practices(ids: Iterable[int], by: Any) -> list[Practice]:
             raise ServiceError(
                 _("There is no practice %(id)s in the library.") % {"id": pk}, "practices"
             )
-        if pk not in citable:
+        if pk not in citable and pk not in kept:
             raise ServiceError(
                 _("“%(practice)s” is not in the library (withdrawn or not yet published).")
                 % {"practice": practice.title},
                 "practices",
             )
     return [found[pk] for pk in ids]
+
+
+def _already_cited(item: Objective | Action | None) -> set[int]:
+    if item is None or item.pk is None:
+        return set()
+    return set(item.practices.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -418,7 +518,7 @@ def save_objective(
     if source not in Objective.Source.values:
         raise ServiceError(_("Unknown source of an objective."), "source")
     chosen = _key_factors(plan, key_factors)
-    cited = None if practices is None else cited_practices(practices, by)
+    cited = None if practices is None else cited_practices(practices, by, _already_cited(objective))
     creating = objective is None
     if objective is None:
         objective = Objective(plan=plan, position=plan.objectives.count() + 1, source=source)
@@ -501,7 +601,7 @@ def save_action(
     `action`. `practices` are the library's practices it adapts (see `cited_practices`); None
     leaves them as they are."""
     check_action(data)
-    cited = None if practices is None else cited_practices(practices, by)
+    cited = None if practices is None else cited_practices(practices, by, _already_cited(action))
     if objective.plan_id != plan.pk:
         raise ServiceError(_("That objective belongs to another plan."), "objective")
     if parent is not None:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from citygrow.core.errors import ServiceError
 from citygrow.plans import compare
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
+from citygrow.practices.models import Practice
 
 #: What the error says when someone tries to change a frozen version (pages have no route for
 #: it; the API answers 409 with it).
@@ -56,16 +57,30 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
+def _cited(item: Objective | Action) -> dict[str, Any]:
+    """The practices `item` adapts as snapshot data (`{"practices": [{"id", "title"}]}`), or
+    nothing when it cites none: a snapshot frozen before plans cited practices has no such key,
+    and stays equal to the plan's content while nothing is cited."""
+    practices = sorted(item.practices.all(), key=lambda p: p.pk)
+    if not practices:
+        return {}
+    return {"practices": [{"id": p.pk, "title": p.title} for p in practices]}
+
+
 def snapshot(plan: ActionPlan) -> dict[str, Any]:
-    """The plan's content as plain JSON data (three queries): its title and summary, its
+    """The plan's content as plain JSON data (five queries): its title and summary, its
     objectives in order with their key factors, and under each the tree of its actions with
-    their content fields. Not their status or progress, which follow-up changes."""
+    their content fields; objectives and actions with the practices they adapt (id and title,
+    when they cite any). Not their status or progress, which follow-up changes."""
+    cited = Prefetch("practices", queryset=Practice.objects.select_related("city", "key_factor"))
     objectives = list(
         Objective.objects.filter(plan=plan)
         .order_by("position", "pk")
-        .prefetch_related("key_factors")
+        .prefetch_related("key_factors", cited)
     )
-    actions = list(Action.objects.filter(plan=plan).order_by("position", "pk"))
+    actions = list(
+        Action.objects.filter(plan=plan).order_by("position", "pk").prefetch_related(cited)
+    )
     under: dict[tuple[int, int | None], list[Action]] = {}
     for action in actions:
         under.setdefault((action.objective_id, action.parent_id), []).append(action)
@@ -75,6 +90,7 @@ def snapshot(plan: ActionPlan) -> dict[str, Any]:
             {
                 "id": action.pk,
                 **{name: _value(getattr(action, name)) for name in compare.ACTION_FIELDS},
+                **_cited(action),
                 "children": tree(objective_id, action.pk),
             }
             for action in under.get((objective_id, parent_id), [])
@@ -93,6 +109,7 @@ def snapshot(plan: ActionPlan) -> dict[str, Any]:
                     {"number": kf.position, "heading": kf.heading}
                     for kf in sorted(objective.key_factors.all(), key=lambda kf: kf.position)
                 ],
+                **_cited(objective),
                 "actions": tree(objective.pk, None),
             }
             for objective in objectives

@@ -46,7 +46,7 @@ def context_for_detail(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan as a PDF for readers outside the platform (WeasyPrint, as the reports)."""
     plan = get_plan_for_user(request, pk)
-    doc = documents.load_document(plan.pk)
+    doc = documents.load_document(plan.pk, request.build_absolute_uri)
     try:
         from weasyprint import HTML
     except OSError:  # Pango, which WeasyPrint needs, is not installed on this server
@@ -73,7 +73,8 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan as an editable Word file, to pass round the administration before sign-off."""
     plan = get_plan_for_user(request, pk)
     response = HttpResponse(
-        documents.word_file(documents.load_document(plan.pk)), content_type=documents.WORD_TYPE
+        documents.word_file(documents.load_document(plan.pk, request.build_absolute_uri)),
+        content_type=documents.WORD_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{documents.filename(plan)}.docx"'
     return response

@@ -33,6 +33,7 @@ from citygrow.plans.forms import (
     TieForm,
 )
 from citygrow.plans.models import Action, ActionPlan, Objective, PlanComment
+from citygrow.practices.models import Practice
 
 # Loading and permissions ----------------------------------------------------------------------
 
@@ -57,6 +58,22 @@ def _objective(plan: ActionPlan, pk: int) -> Objective:
 
 def _action(plan: ActionPlan, pk: int) -> Action:
     return get_object_or_404(Action.objects.select_related("objective", "parent"), pk=pk, plan=plan)
+
+
+def _offered(
+    plan: ActionPlan, user: Any, objective: Objective | None = None
+) -> list[services.PracticeSuggestion]:
+    """The practices offered to the plan (`services.practice_suggestions`), those that fit
+    `objective` first."""
+    offered = services.practice_suggestions(plan, user)
+    if objective is None:
+        return offered
+    return sorted(offered, key=lambda s: objective.pk not in s.objectives)
+
+
+def _cited(practices: Any) -> list[Practice]:
+    """The practices an objective or action cites (its `practices` manager), in one query."""
+    return list(practices.select_related("city", "key_factor").order_by("pk"))
 
 
 # The list -------------------------------------------------------------------------------------
@@ -219,8 +236,41 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["plan_toolkit"] = services.toolkit_of_plan(plan)
     else:
         context["untied"] = sum(1 for block in blocks if not block.objective.key_factors.all())
+    cited = _attach_cited(plan, blocks)
+    if context["can_change"]:
+        # The practices offered and not yet cited, each with the objectives it fits (numbered).
+        placed = {block.objective.pk: (n, block.objective) for n, block in enumerate(blocks, 1)}
+        context["practices_offered"] = [
+            (suggestion, [placed[pk] for pk in suggestion.objectives if pk in placed])
+            for suggestion in services.practice_suggestions(plan, user)
+            if suggestion.practice.pk not in cited
+        ]
     context.update(_others(request, plan))
     return render(request, "plans/plan_detail.html", context)
+
+
+def _attach_cited(plan: ActionPlan, blocks: list[Any]) -> set[int]:
+    """Give each objective and action of `blocks` (ActionPlan.contents) the practices it cites
+    as `cited` (two queries); returns the ids of every practice the plan cites."""
+    objectives = {block.objective.pk: block.objective for block in blocks}
+    actions = {row.action.pk: row.action for block in blocks for row in block.rows}
+    for item in [*objectives.values(), *actions.values()]:
+        item.cited = []
+    cited: set[int] = set()
+    for links, owner, items in [
+        (
+            Objective.practices.through.objects.filter(objective__plan=plan),
+            "objective_id",
+            objectives,
+        ),
+        (Action.practices.through.objects.filter(action__plan=plan), "action_id", actions),
+    ]:
+        for link in links.select_related("practice__city", "practice__key_factor").order_by("pk"):
+            item = items.get(getattr(link, owner))
+            if item is not None:
+                item.cited.append(link.practice)
+                cited.add(link.practice_id)
+    return cited
 
 
 # Objectives -----------------------------------------------------------------------------------
@@ -242,7 +292,13 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
             "key_factors": list(suggestion.key_factors),
             "source": suggestion.source,
         }
-    form = ObjectiveForm(request.POST or None, plan=plan, initial=initial)
+    form = ObjectiveForm(
+        request.POST or None,
+        plan=plan,
+        offered=_offered(plan, request.user),
+        reader=request.user,
+        initial=initial,
+    )
     if request.method == "POST" and _save_objective(request, plan, form):
         messages.success(request, _("Objective added. Now add its actions."))
         return redirect(f"{plan.get_absolute_url()}#objectives")
@@ -250,6 +306,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "plans/objective_form.html",
         {"plan": plan, "form": form, "offered": offered, "picked": picked},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -267,6 +324,7 @@ def _save_objective(
             description=data["description"],
             key_factors=[kf.pk for kf in data.get("key_factors", [])],
             source=data["source"],
+            practices=form.practice_ids(),
             by=request.user,
         )
     except ServiceError as error:
@@ -283,6 +341,9 @@ def objective_edit(request: HttpRequest, pk: int, objective: int) -> HttpRespons
     form = ObjectiveForm(
         request.POST or None,
         plan=plan,
+        offered=_offered(plan, request.user, found),
+        reader=request.user,
+        cited=_cited(found.practices),
         initial={
             "title": found.title,
             "description": found.description,
@@ -297,6 +358,7 @@ def objective_edit(request: HttpRequest, pk: int, objective: int) -> HttpRespons
         request,
         "plans/objective_form.html",
         {"plan": plan, "form": form, "objective": found, "actions": found.actions.count()},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -324,12 +386,21 @@ def action_create(request: HttpRequest, pk: int, objective: int) -> HttpResponse
     found = _objective(plan, objective)
     parent = request.GET.get("parent", "")
     initial = {"parent": int(parent)} if parent.isdigit() else {}
-    form = ActionForm(request.POST or None, objective=found, initial=initial)
+    form = ActionForm(
+        request.POST or None,
+        objective=found,
+        offered=_offered(plan, request.user, found),
+        reader=request.user,
+        initial=initial,
+    )
     if request.method == "POST" and _save_action(request, plan, found, form):
         messages.success(request, _("Action added."))
         return redirect(f"{plan.get_absolute_url()}#objective-{found.pk}")
     return render(
-        request, "plans/action_form.html", {"plan": plan, "objective": found, "form": form}
+        request,
+        "plans/action_form.html",
+        {"plan": plan, "objective": found, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -349,6 +420,7 @@ def _save_action(
             parent=form.cleaned_data.get("parent"),
             action=action,
             data=form.action_in(),
+            practices=form.practice_ids(),
             by=request.user,
         )
     except ServiceError as error:
@@ -363,7 +435,14 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, "plans.change_plan")
     found = _action(plan, action)
     objective = found.objective
-    form = ActionForm(request.POST or None, objective=objective, instance=found)
+    form = ActionForm(
+        request.POST or None,
+        objective=objective,
+        instance=found,
+        offered=_offered(plan, request.user, objective),
+        reader=request.user,
+        cited=_cited(found.practices),
+    )
     if request.method == "POST" and _save_action(request, plan, objective, form, found):
         messages.success(request, _("Action saved."))
         return redirect(f"{plan.get_absolute_url()}#objective-{objective.pk}")
@@ -377,6 +456,7 @@ def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
             "action": found,
             "sub_actions": found.children.count(),
         },
+        status=400 if form.is_bound else 200,
     )
 
 

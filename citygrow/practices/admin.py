@@ -44,10 +44,10 @@ class PracticeResource(resources.ModelResource):
 @admin.register(Practice)
 class PracticeAdmin(RaisesVersions, ImportExportModelAdmin):
     resource_classes = [PracticeResource]
-    list_display = ["__str__", "city", "toolkit", "year"]
-    list_filter = ["toolkit", "city__country"]
+    list_display = ["__str__", "city", "origin", "status", "toolkit", "year"]
+    list_filter = ["origin", "status", "toolkit", "city__country"]
     list_select_related = ["city", "key_factor", "toolkit__theme"]
-    search_fields = ["text", "city__name"]
+    search_fields = ["name", "text", "city__name"]
     raw_id_fields = ["key_factor"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Practice]:

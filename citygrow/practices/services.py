@@ -34,26 +34,48 @@ from citygrow.practices.models import (
 REMOVED = "[removed at the person's request]"
 
 
+#: The texts of a practice searched for a person's mentions, and changed to REMOVED there.
+NAMING_TEXTS = ("name", "summary", "text", "results")
+#: The contact fields: emptied when they name the person.
+NAMING_CONTACT = ("contact_name", "contact_email")
+
+
 def practices_naming(text: str) -> PracticeQuerySet:
-    """Practices whose text or links contain `text` (a person's name or e-mail address)."""
-    return Practice.objects.filter(
-        Q(text__icontains=text) | Q(links__icontains=text)
-    ).select_related("city", "key_factor", "toolkit__theme")
+    """Practices whose title, summary, text, results, links or contact contain `text` (a
+    person's name or e-mail address)."""
+    found = Q(links__icontains=text)
+    for field in (*NAMING_TEXTS, *NAMING_CONTACT):
+        found |= Q(**{f"{field}__icontains": text})
+    return Practice.objects.filter(found).select_related("city", "key_factor", "toolkit__theme")
 
 
 @transaction.atomic
 def remove_from_practices(*, text: str, by: Any) -> int:
-    """Remove every mention of `text` (a person's name or address) from the practices.
+    """Remove every mention of `text` (a person's name or address) from the practices: in their
+    texts it is replaced by REMOVED, links naming it are dropped, and a contact that names it is
+    emptied (both its name and its address). A changed contributed practice takes a new version.
 
     Each change is recorded in the audit trail. Returns how many practices changed.
     """
     pattern = re.compile(re.escape(text), re.IGNORECASE)
     changed = []
     for practice in practices_naming(text).select_for_update(of=("self",)):
-        before = {"text": practice.text, "links": list(practice.links)}
-        practice.text = pattern.sub(REMOVED, practice.text)
+        fields = (*NAMING_TEXTS, "links", *NAMING_CONTACT)
+        before = {field: getattr(practice, field) for field in fields}
+        for field in NAMING_TEXTS:
+            value = pattern.sub(REMOVED, getattr(practice, field))
+            limit = getattr(Practice._meta.get_field(field), "max_length", None)
+            setattr(practice, field, value[:limit] if limit else value)
         practice.links = [link for link in practice.links if not pattern.search(link)]
-        practice.save(update_fields=["text", "links"])
+        if any(pattern.search(getattr(practice, field)) for field in NAMING_CONTACT):
+            practice.contact_name = practice.contact_email = ""
+        touched = [field for field in fields if before[field] != getattr(practice, field)]
+        if not touched:
+            continue
+        if practice.is_contributed:
+            practice.version += 1
+            touched.append("version")
+        practice.save(update_fields=touched)
         audit.record(
             actor=by,
             action=AuditEntry.Action.CHANGE,
@@ -61,8 +83,8 @@ def remove_from_practices(*, text: str, by: Any) -> int:
             city=practice.city,
             changes={
                 field: ["(mention of a person)", "(removed)"]
-                for field in ("text", "links")
-                if before[field] != getattr(practice, field)
+                for field in touched
+                if field != "version"
             },
         )
         changed.append(practice)

@@ -101,6 +101,18 @@ def test_the_openapi_document_describes_every_route(client):
         # Cities' key figures (citygrow/api/cities.py, issue 13).
         "/api/v1/cities/{slug}/figures",
         "/api/v1/indicators",
+        # Contributed practices and their adoptions (citygrow/api/practices.py, issue 13).
+        "/api/v1/cities/{slug}/practices",
+        "/api/v1/cities/{slug}/adopted-practices",
+        "/api/v1/practices/{practice_id}/submit",
+        "/api/v1/practices/{practice_id}/return",
+        "/api/v1/practices/{practice_id}/publish",
+        "/api/v1/practices/{practice_id}/withdraw",
+        "/api/v1/practices/{practice_id}/comments",
+        "/api/v1/practices/{practice_id}/attachments",
+        "/api/v1/practices/{practice_id}/attachments/{attachment_id}",
+        "/api/v1/practices/{practice_id}/adoptions",
+        "/api/v1/plans/{plan_id}/practice-suggestions",
     }
 
 

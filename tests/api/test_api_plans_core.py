@@ -31,6 +31,7 @@ def test_the_openapi_document_lists_the_plan_routes(client):
         "/api/v1/plans/{plan_id}/objectives/{objective_id}/actions",
         "/api/v1/plans/{plan_id}/actions/{action_id}",
         "/api/v1/plans/{plan_id}/comments",
+        "/api/v1/plans/{plan_id}/practice-suggestions",
     ]:
         assert path in paths, path
 
@@ -306,3 +307,120 @@ def test_an_unknown_plan_is_not_found(coordinator):
     client = coordinator.api
     assert client.get("/api/v1/plans/999999").status_code == 404
     assert client.get("/api/v1/plans/999999/suggestions").status_code == 404
+
+
+# -- practices an objective or an action adapts (issue 13 part 5) ---------------------------------
+
+
+def _published_practice(people, name: str):
+    """A practice of Munich (the mentor city) on theme A, published in the library."""
+    from citygrow.catalogue.models import Theme
+    from citygrow.people.models import City
+    from citygrow.practices import services as practice_services
+
+    practice = practice_services.save_contribution(
+        city=City.objects.get(name="Munich"),
+        data=practice_services.ContributionIn(
+            name=name, text="Test text.", themes=[Theme.objects.get(code="A").pk]
+        ),
+        by=people["coordinator"],
+    )
+    practice_services.submit_practice(practice=practice, by=people["coordinator"])
+    return practice_services.publish_practice(practice=practice, by=people["facilitator"])
+
+
+def test_objectives_and_actions_cite_the_practices_they_adapt(people, officer, plan):
+    desk = _published_practice(people, "Test desk")
+    guide = _published_practice(people, "Test guide")
+    created = officer.api.post(
+        f"/api/v1/plans/{plan.pk}/objectives",
+        {"title": "Test objective", "key_factors": [4], "practices": [desk.pk, guide.pk]},
+        content_type=JSON,
+    )
+    assert created.status_code == 201, created.json()
+    cited = created.json()["practices"]
+    assert [(p["id"], p["title"], p["status"]) for p in cited] == [
+        (desk.pk, "Test desk", "published"),
+        (guide.pk, "Test guide", "published"),
+    ]
+    assert cited[0]["url"].endswith(f"/practices/{desk.pk}/")
+    objective_id = created.json()["id"]
+    objective_path = f"/api/v1/plans/{plan.pk}/objectives/{objective_id}"
+    kept = officer.api.patch(objective_path, {"title": "Test renamed"}, content_type=JSON)
+    assert [p["id"] for p in kept.json()["practices"]] == [desk.pk, guide.pk]
+    cleared = officer.api.patch(objective_path, {"practices": []}, content_type=JSON)
+    assert cleared.json()["practices"] == []
+
+    action = officer.api.post(
+        f"{objective_path}/actions",
+        {"title": "Test action", "practices": [guide.pk]},
+        content_type=JSON,
+    )
+    assert action.status_code == 201 and [p["id"] for p in action.json()["practices"]] == [guide.pk]
+    action_path = f"/api/v1/plans/{plan.pk}/actions/{action.json()['id']}"
+    kept = officer.api.patch(action_path, {"progress": 10}, content_type=JSON)
+    assert [p["id"] for p in kept.json()["practices"]] == [guide.pk]
+    whole = officer.api.get(f"/api/v1/plans/{plan.pk}").json()
+    [objective] = [o for o in whole["objectives"] if o["id"] == objective_id]
+    assert (
+        objective["practices"] == [] and objective["actions"][0]["practices"][0]["id"] == guide.pk
+    )
+
+
+def test_a_withdrawn_or_unknown_practice_is_not_cited(people, officer, plan):
+    from citygrow.practices import services as practice_services
+
+    gone = _published_practice(people, "Test gone")
+    practice_services.withdraw_practice(practice=gone, by=people["facilitator"], reason="Test")
+    objective = plan.objectives.first()
+    action = plan.actions.first()
+    for path, method in [
+        (f"/api/v1/plans/{plan.pk}/objectives/{objective.pk}", "patch"),
+        (f"/api/v1/plans/{plan.pk}/actions/{action.pk}", "patch"),
+        (f"/api/v1/plans/{plan.pk}/objectives/{objective.pk}/actions", "post"),
+    ]:
+        send = getattr(officer.api, method)
+        response = send(path, {"title": "Test", "practices": [gone.pk]}, content_type=JSON)
+        assert response.status_code == 422, path
+        assert error_of(response)["errors"] == {
+            "practices": ["“Test gone” is not in the library (withdrawn or not yet published)."]
+        }
+        response = send(path, {"title": "Test", "practices": [999999]}, content_type=JSON)
+        assert error_of(response)["errors"] == {
+            "practices": ["There is no practice 999999 in the library."]
+        }
+    assert not objective.practices.exists() and not action.practices.exists()
+    assert plan.objectives.get(pk=objective.pk).title == objective.title
+
+
+def test_cited_practices_keep_the_plan_s_query_count(people, coordinator, plan):
+    url = f"/api/v1/plans/{plan.pk}"
+    count_queries(coordinator.api, url)  # the token's first use is recorded once
+    before = count_queries(coordinator.api, url)
+    for n in range(3):
+        practice = _published_practice(people, f"Test {n}")
+        plan.objectives.first().practices.add(practice)
+        plan.actions.first().practices.add(practice)
+    assert count_queries(coordinator.api, url) == before
+
+
+def test_the_team_is_offered_practices_to_cite(people, officer, plan):
+    desk = _published_practice(people, "Test Munich desk")
+    offered = officer.api.get(f"/api/v1/plans/{plan.pk}/practice-suggestions")
+    assert offered.status_code == 200, offered.json()
+    first = offered.json()[0]
+    assert first["reason"].startswith("Suggested by the assessment report for the gap in")
+    assert first["key_factors"] == [1]
+    assert first["objectives"] == [plan.objectives.get(title="Open a one-stop shop").pk]
+    [seen] = [s for s in offered.json() if s["practice"]["id"] == desk.pk]
+    assert seen["practice"]["title"] == "Test Munich desk"
+    assert seen["reason"] == (
+        "A practice of Munich, the mentor city, on the theme: seen on the visits."
+    )
+    ids = [s["practice"]["id"] for s in offered.json()]
+    assert len(ids) == len(set(ids))
+    path = f"/api/v1/plans/{plan.pk}/practice-suggestions"
+    assert api_client(people["other_mentor"]).get(path).status_code == 404
+    endorse(plan)
+    assert api_client(people["other_mentor"]).get(path).status_code == 403
+    assert Client().get(path).status_code == 401

@@ -339,7 +339,9 @@ def test_the_city_page_does_not_make_more_queries_as_figures_grow(coordinator):
     grow([2020])
     small = count_queries(coordinator.web, "/cities/athens/")
     grow(range(2000, 2020))
-    assert_flat(small, count_queries(coordinator.web, "/cities/athens/"), budget=11)
+    assert_flat(
+        small, count_queries(coordinator.web, "/cities/athens/"), budget=13
+    )  # with the practices it gave and adopted
 
 
 # -- the data migration ----------------------------------------------------------------------

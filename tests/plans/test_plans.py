@@ -170,7 +170,7 @@ def test_bad_action_input_is_refused_with_a_message(officer, plan, changes, fiel
     objective = plan.objectives.first()
     before = list(Action.objects.values_list("pk", "title", "progress"))
     response = officer.web.post(url("action_create", plan.pk, objective.pk), action_data(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert message in response.content.decode()
     assert list(Action.objects.values_list("pk", "title", "progress")) == before
@@ -294,6 +294,16 @@ def test_an_empty_comment_is_refused(officer, plan):
     response = officer.web.post(url("comment_add", plan.pk), {"text": "  "}, follow=True)
     assert "This field is required." in response.content.decode()
     assert not PlanComment.objects.exists()
+
+
+def test_a_comment_whose_author_left_still_shows(officer, plan):
+    """A commenter's account may be deleted (the comment's author becomes None): the plan page
+    still shows the comment, by "A former member"."""
+    PlanComment.objects.create(plan=plan, author=None, text="From someone who left")
+    page = officer.web.get(plan.get_absolute_url())
+    assert page.status_code == 200
+    assert "A former member" in page.content.decode()
+    assert "From someone who left" in page.content.decode()
 
 
 def test_comments_stay_with_the_team_once_endorsed(client, people, plan):

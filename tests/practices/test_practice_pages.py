@@ -271,3 +271,137 @@ def test_a_warm_library_search_reads_the_editions_and_one_page(client, seeded):
         response = client.get(URL, {"q": "finance"})
     assert response.context["page"].paginator.count == Practice.objects.search("finance").count()
     assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]
+
+
+# Contributed practices on the practice's page (issue 13, parts 4 and 5) ---------------------------
+
+
+def _munich_practice(people, name="Supplier days", **extra):
+    from citygrow.catalogue.models import Theme
+    from citygrow.people.models import City
+    from citygrow.practices import services
+
+    practice = services.save_contribution(
+        city=City.objects.get(name="Munich"),
+        data=services.ContributionIn(
+            name=name,
+            text="The city invites migrant entrepreneurs to meet its buyers.",
+            themes=[Theme.objects.get(code="A").pk],
+            **extra,
+        ),
+        by=people["coordinator"],
+    )
+    services.submit_practice(practice=practice, by=None)
+    return services.publish_practice(practice=practice, by=None)
+
+
+def _grow(practice, people, plan, n: int) -> None:
+    """`n` more outcomes, attachments, comments, adaptations, and objectives and actions of
+    `plan` citing `practice`."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from citygrow.plans import services as plan_services
+    from citygrow.practices.models import Outcome, PracticeAttachment, PracticeComment
+    from tests.support.plans import SIGNED_PDF, key_factor
+
+    start = practice.outcomes.count()
+    for i in range(start, start + n):
+        Outcome.objects.create(
+            practice=practice, description=f"Figure {i}", value=Decimal(i), position=i
+        )
+        attachment = PracticeAttachment(practice=practice, name=f"file{i}.pdf")
+        attachment.file.save(f"f{i}.pdf", SimpleUploadedFile(f"f{i}.pdf", SIGNED_PDF))
+        PracticeComment.objects.create(practice=practice, text=f"Comment {i}")
+        _munich_practice(people, name=f"Adaptation {i}", adapted_from=[practice.pk])
+        objective = plan_services.save_objective(
+            plan=plan,
+            title=f"Objective {i}",
+            key_factors=[key_factor(1).pk],
+            practices=[practice.pk],
+            by=people["coordinator"],
+        )
+        plan_services.save_action(
+            plan=plan,
+            objective=objective,
+            data=plan_services.ActionIn(
+                title=f"Action {i}", starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31)
+            ),
+            practices=[practice.pk],
+            by=people["coordinator"],
+        )
+
+
+def _second_plan_citing(practice, people) -> None:
+    """Helsinki's plan (in the Ghent → Helsinki pairing) cites `practice` too."""
+    from citygrow.mentoring.models import Pairing
+    from citygrow.plans import services as plan_services
+    from tests.support.plans import key_factor
+
+    pairing = Pairing.objects.get(implementing_city__name="Helsinki")
+    other = plan_services.start_plan(
+        pairing=pairing, assessment=None, title="Helsinki grows", by=people["coordinator"]
+    )
+    plan_services.save_objective(
+        plan=other,
+        title="Supplier days in Helsinki",
+        key_factors=[key_factor(2).pk],
+        practices=[practice.pk],
+        by=people["coordinator"],
+    )
+
+
+@pytest.mark.parametrize("role", ["anonymous", "officer", "coordinator"])
+def test_a_contributed_practice_page_keeps_its_query_count(people, plan, settings, tmp_path, role):
+    from datetime import date
+
+    from citygrow.plans import services as plan_services
+    from tests.support.budgets import assert_flat, count_queries
+    from tests.support.clients import client_as
+    from tests.support.plans import assess_athens
+
+    settings.MEDIA_ROOT = tmp_path
+    source = Practice.objects.filter(origin="toolkit").first()
+    practice = _munich_practice(people, adapted_from=[source.pk])
+    plan_services.link_follow_up(
+        plan=plan, assessment=assess_athens({1: "yes"}, assessed_on=date(2025, 5, 1)), by=None
+    )
+    _grow(practice, people, plan, 1)
+    client = client_as(people, role)
+    url = practice.get_absolute_url()
+    small = count_queries(client, url)
+    _grow(practice, people, plan, 4)
+    _second_plan_citing(practice, people)
+    large = count_queries(client, url)
+    assert_flat(small, large, budget=24)
+    page = large.response.content.decode()
+    assert "Figure 4" in page and "file4.pdf" in page and "Adaptation 4" in page
+    if role == "coordinator":
+        assert "Adapted by Helsinki in its" in page and "Adapted by Athens in its" in page
+
+
+def test_a_toolkit_example_page_keeps_its_query_count(client, people, plan):
+    from tests.support.budgets import assert_flat, count_queries
+
+    example = Practice.objects.filter(origin="toolkit", city__name="Munich").first()
+    small = count_queries(client, example.get_absolute_url())
+    for n in range(3):
+        _munich_practice(people, name=f"Adaptation {n}", adapted_from=[example.pk])
+    assert_flat(small, count_queries(client, example.get_absolute_url()), budget=5)
+
+
+def test_the_library_lists_only_published_practices_and_filters_by_source(client, people):
+    from citygrow.practices import services
+
+    published = _munich_practice(people)
+    draft = _munich_practice(people, name="Another")
+    services.withdraw_practice(practice=draft, by=None, reason="Closed.")
+    page = client.get(URL)
+    assert page.context["page"].paginator.count == 34
+    contributed = client.get(URL, {"source": "contributed"})
+    assert [p.pk for p in contributed.context["page"].object_list] == [published.pk]
+    html = contributed.content.decode()
+    assert '<option value="contributed" selected>Contributed by cities</option>' in html
+    assert '<label for="id_source">Source</label>' in html

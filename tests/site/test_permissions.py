@@ -36,7 +36,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from citygrow.assessments.models import Assessment
-from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.mentoring.models import (
     Finding,
     Pairing,
@@ -49,6 +49,7 @@ from citygrow.mentoring.models import (
 from citygrow.people.models import City
 from citygrow.plans import services as plan_services
 from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressUpdate
+from citygrow.practices import services as practice_services
 from citygrow.practices.models import Practice
 from tests.support.clients import client_as
 from tests.support.plans import SIGNED_PDF, assess_athens, endorse, key_factor
@@ -189,6 +190,45 @@ def officers_of_the_city(*, on_published: int, on_draft: int) -> dict[str, tuple
     return result
 
 
+#: Who sees Athens's draft contribution on theme A: its officers, its mentors on A, A's
+#: facilitators and coordinators (people.access).
+CONTRIBUTION_TEAM = ("officer", "mentor", "facilitator", "coordinator")
+
+
+def contribution_step(
+    on_published: tuple[str, ...] = (), on_draft: tuple[str, ...] = ()
+) -> dict[str, tuple[int, int]]:
+    """A step on a contributed practice (issue 13 part 4): the public column is Athens's
+    published contribution, the private one its draft. Those named may take the step (200 for
+    its page); those who see the practice but may not are refused (403); a draft does not exist
+    for anyone else (404); anonymous visitors are sent to log in."""
+    result = {}
+    for role in ROLES:
+        public = OK if role in on_published else FORBIDDEN
+        private = OK if role in on_draft else FORBIDDEN if role in CONTRIBUTION_TEAM else HIDDEN
+        result[role] = (public, private)
+    result["anonymous"] = (REDIRECT, REDIRECT)
+    return result
+
+
+def contribution_read(anonymous: int = OK) -> dict[str, tuple[int, int]]:
+    """Reading a contributed practice (a file, its adoptions): public once published; a draft
+    for its team only."""
+    result = {role: (OK, OK if role in CONTRIBUTION_TEAM else HIDDEN) for role in ROLES}
+    result["anonymous"] = (anonymous, HIDDEN)
+    return result
+
+
+def contribution_comments_api() -> dict[str, tuple[int, int]]:
+    """A contribution's review comments: its contributors and reviewers."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    for role in ("officer", "facilitator", "coordinator"):
+        result[role] = (OK, OK)
+    result["mentor"] = (FORBIDDEN, FORBIDDEN)
+    result["anonymous"] = (UNAUTHORISED, UNAUTHORISED)
+    return result
+
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "home": everyone(OK),
     "catalogue:toolkit_list": everyone(OK),
@@ -198,6 +238,37 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "catalogue:toolkit_export": draft_hidden(),
     "practices:list": everyone(OK),
     "front:practice": draft_hidden(),
+    # Practices contributed by cities and their review (issue 13 part 4). The contribution
+    # routes below are checked on Athens's published contribution and its draft.
+    "practices:contribute": {
+        **signed_in(FORBIDDEN),
+        "officer": (OK, OK),
+        "other_officer": (OK, OK),
+        "coordinator": (OK, OK),
+    },
+    "practices:review": {
+        **signed_in(FORBIDDEN),
+        **{
+            role: (OK, OK)
+            for role in (
+                "officer",
+                "other_officer",
+                "facilitator",
+                "other_facilitator",
+                "coordinator",
+            )
+        },
+    },
+    "practices:edit": contribution_step(on_draft=("officer", "coordinator")),
+    "practices:submit": contribution_step(on_draft=("officer", "coordinator")),
+    "practices:discard": contribution_step(on_draft=("officer", "coordinator")),
+    "practices:publish": contribution_step(),  # a draft is not submitted yet
+    "practices:return": contribution_step(),
+    "practices:withdraw": contribution_step(on_published=("facilitator", "coordinator")),
+    "practices:comment": contribution_step(on_draft=("officer", "facilitator", "coordinator")),
+    "practices:attachment": contribution_read(),
+    "practices:attach": everyone(NOT_ALLOWED),  # POST only
+    "practices:attachment_remove": everyone(NOT_ALLOWED),  # POST only
     "people:city_list": everyone(OK),
     "front:city": everyone(OK),
     # Cities' key figures (issue 13 part 1): the figure form for coordinators only.
@@ -302,6 +373,22 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:get_toolkit": draft_hidden(),
     "api:list_practices": everyone(OK),
     "api:get_practice": draft_hidden(),
+    # Contributed practices in the API (issue 13 parts 4-5); each write route's path answers
+    # GET with the practice.
+    "api:edit_practice": contribution_read(),
+    "api:discard_practice": contribution_read(),
+    "api:list_practice_adoptions": contribution_read(),
+    "api:list_practice_comments": contribution_comments_api(),
+    "api:add_practice_comment": contribution_comments_api(),  # its path's GET lists them
+    "api:contribute_practice": everyone(NOT_ALLOWED),  # POST only
+    "api:submit_practice": everyone(NOT_ALLOWED),
+    "api:return_practice": everyone(NOT_ALLOWED),
+    "api:publish_practice": everyone(NOT_ALLOWED),
+    "api:withdraw_practice": everyone(NOT_ALLOWED),
+    "api:attach_practice_file": everyone(NOT_ALLOWED),
+    "api:remove_practice_file": everyone(NOT_ALLOWED),  # DELETE only
+    "api:list_adopted_practices": everyone(OK),
+    "api:list_practice_suggestions": plan_team_api(),
     "api:list_cities": everyone(OK),
     "api:get_city": everyone(OK),
     # Cities' key figures (issue 13 part 1): public reads; coordinators write (POST, tested
@@ -441,6 +528,7 @@ def test_every_route_has_a_matrix_entry():
 #: API routes whose only path parameter is the plan.
 PLAN_API_ROUTES = {
     "api:get_plan",
+    "api:list_practice_suggestions",
     "api:list_suggestions",
     "api:add_objective",
     "api:add_comment",
@@ -649,11 +737,77 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:delete_edition": {"code": code, "year": year},
         "api:compare_edition_years": {"code": code, "year_a": year, "year_b": year},
         "api:get_practice": {"practice_id": practice.pk},
+        **contribution_routes(objects["contribution"]),
         "api:get_city": {"slug": practice.city.slug},
         "api:city_figures": {"slug": practice.city.slug},
         "api:record_figure": {"slug": practice.city.slug},
         "api:revoke_my_token": {"token_id": 1},
     }.get(route, {})
+
+
+def contribution_routes(practice: Practice) -> dict[str, dict]:
+    """The path parameters of the routes about a contributed practice and its file."""
+    attachment = practice.attachments.get()
+    own = {"pk": practice.pk}
+    in_api = {"practice_id": practice.pk}
+    return {
+        **{
+            f"practices:{name}": own
+            for name in (
+                "edit",
+                "submit",
+                "discard",
+                "publish",
+                "return",
+                "withdraw",
+                "comment",
+                "attach",
+            )
+        },
+        "practices:attachment": {**own, "attachment": attachment.pk},
+        "practices:attachment_remove": {**own, "attachment": attachment.pk},
+        **{
+            f"api:{name}": in_api
+            for name in (
+                "edit_practice",
+                "discard_practice",
+                "list_practice_adoptions",
+                "list_practice_comments",
+                "add_practice_comment",
+                "submit_practice",
+                "return_practice",
+                "publish_practice",
+                "withdraw_practice",
+                "attach_practice_file",
+            )
+        },
+        "api:remove_practice_file": {**in_api, "attachment_id": attachment.pk},
+        "api:contribute_practice": {"slug": practice.city.slug},
+        "api:list_adopted_practices": {"slug": practice.city.slug},
+    }
+
+
+def athens_contribution(people: dict, *, published: bool) -> Practice:
+    """A practice Athens contributed on theme A, with a file: published, or a draft."""
+    officer = people["officer"]
+    practice = practice_services.save_contribution(
+        city=City.objects.get(name="Athens"),
+        data=practice_services.ContributionIn(
+            name="Published" if published else "Draft",
+            text="Volunteers host weekly conversation tables.",
+            themes=[Theme.objects.get(code="A").pk],
+        ),
+        by=officer,
+    )
+    practice_services.attach_file(
+        practice=practice,
+        upload=SimpleUploadedFile("minutes.pdf", SIGNED_PDF),
+        by=officer,
+    )
+    if published:
+        practice = practice_services.submit_practice(practice=practice, by=officer)
+        practice = practice_services.publish_practice(practice=practice, by=people["facilitator"])
+    return practice
 
 
 def athens_plan(people: dict, *, endorsed: bool) -> ActionPlan:
@@ -753,8 +907,15 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "assessment": published,
             "visit": visits[0],
             "plan": plans["endorsed"],
+            "contribution": athens_contribution(people, published=True),
         },
-        {"toolkit": toolkit_a, "assessment": draft, "visit": visits[1], "plan": plans["draft"]},
+        {
+            "toolkit": toolkit_a,
+            "assessment": draft,
+            "visit": visits[1],
+            "plan": plans["draft"],
+            "contribution": athens_contribution(people, published=False),
+        },
     )
 
 

@@ -47,14 +47,19 @@ PAGES = [
     ("/toolkits/B/", 2),
     ("/practices/", 7),
     ("/practices/?q=Munich&country=DE", 9),
-    ("munich_practice", 2),
+    # The practice, its key factor's other examples, the practices adapted from it and the
+    # plans citing it (objectives and actions; issue 13).
+    ("munich_practice", 5),
     ("/cities/", 1),
-    ("/cities/munich/", 4),  # with its key figures (issue 13)
+    # With its key figures, the practices it gave and adopted (issue 13).
+    ("/cities/munich/", 6),
     ("/api/v1/themes", 2),
     ("/api/v1/toolkits", 1),
     ("/api/v1/toolkits/A/2018", 8),
-    ("/api/v1/practices?country=DE", 6),
-    ("munich_practice_api", 1),
+    # A practice's contributed details (themes, key factors, sources, outcomes, files) are
+    # prefetched, one query each (issue 13).
+    ("/api/v1/practices?country=DE", 11),
+    ("munich_practice_api", 6),
     ("/api/v1/cities", 2),  # with their latest key figures (issue 13)
     ("/api/v1/cities/munich", 2),
     ("/api/v1/cities/munich/figures", 2),
@@ -134,7 +139,7 @@ SIGNED_IN_PAGES = [
     ("officer", "/assessments/", 7),
     # Cities' key figures (issue 13): the figure form, and the city page with its link to it.
     ("coordinator", "/cities/munich/figures/new/", 9),
-    ("coordinator", "/cities/munich/", 11),
+    ("coordinator", "/cities/munich/", 13),
 ]
 
 
