@@ -9,8 +9,10 @@ handlers in citygrow.api.api turn both into the API's one error shape, `ErrorOut
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from citygrow.api.schemas import ErrorOut
+from citygrow.core import history
 from citygrow.core.errors import ServiceError
 
 #: For the routes open to anyone (auth=PUBLIC, the default): the OpenAPI document lists the
@@ -78,3 +80,18 @@ def form_refused(form: Any, detail: str) -> Refused:
 def absolute(request: HttpRequest, path: str) -> str:
     """`path` as a full address on the host the caller used."""
     return request.build_absolute_uri(path)
+
+
+def past_date(text: str, field: str) -> history.PastDate:
+    """A date of the past as given ("2017-12-04" or "2017-12"), or 422 about `field`."""
+    found = history.parse(text)
+    if found is None:
+        raise invalid(
+            field,
+            _(
+                "“%(value)s” is not a date: give it as YYYY-MM-DD (2017-12-04), or as YYYY-MM "
+                "(2017-12) when only the month is known."
+            )
+            % {"value": text},
+        )
+    return found

@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write, signed_in
 from citygrow.api.common import (
@@ -37,6 +37,7 @@ from citygrow.api.common import (
     form_refused,
     invalid,
     not_found,
+    past_date,
     refused,
 )
 from citygrow.api.mentoring_schemas import (
@@ -69,6 +70,7 @@ from citygrow.api.mentoring_schemas import (
 )
 from citygrow.api.schemas import CitySlug, ErrorOut, ThemeCode
 from citygrow.catalogue.models import Theme, Toolkit
+from citygrow.core import history
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
@@ -782,9 +784,20 @@ def save_visit_report(request: HttpRequest, visit_id: int, payload: ReportIn) ->
     auth=SIGNED_IN,
     summary="Publish the report of a visit",
 )
-def publish_visit_report(request: HttpRequest, visit_id: int) -> Any:
+def publish_visit_report(
+    request: HttpRequest,
+    visit_id: int,
+    published_on: str | None = Query(
+        None,
+        pattern=history.PATTERN,
+        description="When it was published, for a report of the past: YYYY-MM-DD, or YYYY-MM "
+        "when only the month is known (default: today); not in the future, not before the "
+        "visit began",
+    ),
+) -> Any:
     """For the facilitators of the theme and coordinators; a published report is public and
-    final. It needs at least one finding."""
+    final. It needs at least one finding. A report of the past takes the date it was
+    published (`published_on`, in the query: the request has no body)."""
     report = _opened(
         request,
         lambda: _visible_report(request, visit_id),
@@ -792,7 +805,11 @@ def publish_visit_report(request: HttpRequest, visit_id: int) -> Any:
         _("Only the theme's facilitators and coordinators publish reports."),
         on=_itself,
     )
-    services.publish_report(report=report, by=signed_in(request))
+    services.publish_report(
+        report=report,
+        by=signed_in(request),
+        published_on=past_date(published_on, "published_on") if published_on else None,
+    )
     return report
 
 

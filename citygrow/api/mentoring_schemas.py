@@ -7,7 +7,7 @@ parts of a visit are resolved for the caller (`context["request"]`).
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -335,6 +335,10 @@ class ReportOut(Schema):
     findings: list[FindingOut]
     updated_at: datetime
     published_at: datetime | None
+    published_on: date | None = Field(
+        description="When it was published, as the record has it (a month: its first day)"
+    )
+    published_on_precision: Literal["day", "month"]
 
     @staticmethod
     def resolve_findings(report: VisitReport) -> QuerySet[Finding]:

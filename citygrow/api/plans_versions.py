@@ -22,10 +22,19 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from citygrow.api.auth import SIGNED_IN, require_write
-from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden, invalid
+from citygrow.api.common import (
+    ANYONE,
+    READ,
+    WRITE,
+    Refused,
+    absolute,
+    forbidden,
+    past_date,
+)
 from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import NO_NUL, ErrorOut
-from citygrow.plans import compare, history, services, versions
+from citygrow.core import history
+from citygrow.plans import compare, services, versions
 from citygrow.plans.models import ActionPlan, Endorsement, PlanVersion
 
 router = Router(tags=["action plans"])
@@ -123,21 +132,6 @@ def _version(plan: ActionPlan, number: int) -> PlanVersion:
     return version
 
 
-def _past(text: str, field: str) -> history.PastDate:
-    """A date of the past as given ("2017-12-04" or "2017-12"), or 422 about `field`."""
-    found = history.parse(text)
-    if found is None:
-        raise invalid(
-            field,
-            _(
-                "“%(value)s” is not a date: give it as YYYY-MM-DD (2017-12-04), or as YYYY-MM "
-                "(2017-12) when only the month is known."
-            )
-            % {"value": text},
-        )
-    return found
-
-
 def _endorsement(request: HttpRequest, plan: ActionPlan, e: Endorsement) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -230,7 +224,7 @@ def freeze_version(
         ENDORSE,
         _("Only the city's officers and coordinators submit the plan for endorsement."),
     )
-    submitted = _past(submitted_on, "submitted_on") if submitted_on else None
+    submitted = past_date(submitted_on, "submitted_on") if submitted_on else None
     version = services.freeze(
         plan=plan,
         by=request.user,
@@ -307,7 +301,7 @@ def record_endorsement(
             _("Only the city's officers and coordinators record the plan's endorsements.")
         )
     data = payload.dict()
-    endorsed = _past(data.pop("endorsed_on"), "endorsed_on")
+    endorsed = past_date(data.pop("endorsed_on"), "endorsed_on")
     endorsement = services.record_endorsement(
         version=version,
         by=request.user,

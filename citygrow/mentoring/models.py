@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from citygrow.core.dates import DatePrecision, when
 from citygrow.people.models import City, Organisation
 
 PLANNED_DAYS = 30
@@ -439,6 +440,16 @@ class VisitReport(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    """When it was published on the platform."""
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    """When the report was published, as the record has it: the day it was published here, or
+    the day (or month) a coordinator entering the programme's history gives."""
+    published_on_precision = models.CharField(
+        _("precision of the publication date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
 
     class Meta:
         verbose_name = _("visit report")
@@ -450,6 +461,13 @@ class VisitReport(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def published_when(self, day_format: str = "j F Y") -> str:
+        """When it was published, in words ("4 December 2017", or "December 2017"); empty
+        while a draft."""
+        if self.published_on is None:
+            return ""
+        return when(self.published_on, self.published_on_precision, day_format)
 
     @property
     def city_id(self) -> int:

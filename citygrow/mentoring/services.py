@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor, Toolkit
+from citygrow.core import history
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring import pairing as solver
 from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
@@ -752,22 +753,54 @@ def tie_finding(*, finding: Finding, key_factors: Sequence[int], by: Any) -> Fin
 
 
 @transaction.atomic
-def publish_report(*, report: VisitReport, by: Any) -> None:
+def publish_report(
+    *, report: VisitReport, by: Any, published_on: history.PastDate | None = None
+) -> None:
+    """Publish a visit's report: it becomes public and final. `published_on` is for a report
+    of the past that a coordinator enters: the day (or the month) it was published, not in the
+    future and not before the visit began; today by default."""
     if report.is_published:
         raise ServiceError(_("This report is already published."))
     if report.visit.is_cancelled:
         raise ServiceError(_("This visit was cancelled, so its report is not published."))
     if not report.findings.exists():
         raise ServiceError(_("Record at least one finding before publishing the report."))
+    today = timezone.localdate()
+    if published_on is None:
+        published_on = history.PastDate(today)
+    if published_on.is_future(today):
+        raise ServiceError(
+            _("The report cannot be published on a date to come: leave the date empty for today."),
+            "published_on",
+        )
+    if published_on.is_before_day(report.visit.starts_on):
+        raise ServiceError(
+            _("A report cannot be published before its visit began (%(day)s).")
+            % {"day": report.visit.starts_on.isoformat()},
+            "published_on",
+        )
     report.status = VisitReport.Status.PUBLISHED
     report.published_at = timezone.now()
-    report.save(update_fields=["status", "published_at", "updated_at"])
+    report.published_on = published_on.day
+    report.published_on_precision = published_on.precision.value
+    report.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "published_on",
+            "published_on_precision",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor=by,
         action=AuditEntry.Action.CHANGE,
         target=report,
         city=report.visit.pairing.implementing_city,
-        changes={"status": ["draft", "published"]},
+        changes={
+            "status": ["draft", "published"],
+            "published_on": [None, history.iso(published_on)],
+        },
     )
 
 

@@ -44,6 +44,7 @@ from citygrow.mentoring.visit_forms import (
     CancelVisitForm,
     FindingFormSet,
     ReportForm,
+    ReportPublishForm,
     TieFindingForm,
     VisitForm,
     key_factor_choices,
@@ -281,6 +282,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not cancelled
             and not report.is_published
             and user.has_perm("mentoring.write_report", report),
+            "publish_form": ReportPublishForm(auto_id="publish-%s"),
             # Findings kept without key factors can be tied to them once a toolkit exists.
             "can_tie": report is not None
             and user.has_perm("mentoring.publish_report", visit)
@@ -377,8 +379,14 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if report is None:
         messages.error(request, _("Write the report before publishing it."))
         return redirect(visit)
+    form = ReportPublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["published_on"]))
+        return redirect(visit)
     try:
-        services.publish_report(report=report, by=request.user)
+        services.publish_report(
+            report=report, by=request.user, published_on=form.cleaned_data["published_on"]
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from citygrow.catalogue.models import KeyFactor
+from citygrow.core.forms import PastDateField
 from citygrow.mentoring.models import Finding, Pairing, Visit
 from citygrow.mentoring.services import eligible_participants
 from citygrow.people.models import Role, User
@@ -91,6 +92,19 @@ class CancelVisitForm(forms.Form):
             'e.g. "Postponed to the autumn: the city hall was closed".'
         ),
         error_messages={"required": _("Say why the visit is cancelled.")},
+    )
+
+
+class ReportPublishForm(forms.Form):
+    """Publishing a report; the date is for a report of the past a coordinator enters."""
+
+    published_on = PastDateField(
+        label=_("Published on"),
+        required=False,
+        help_text=_(
+            "Leave empty for today. For a report of the past: YYYY-MM-DD, or YYYY-MM when only "
+            "the month is known."
+        ),
     )
 
 

@@ -23,9 +23,10 @@ from django.utils.translation import ngettext
 
 from citygrow.assessments.insights import results_of
 from citygrow.assessments.models import Assessment
+from citygrow.core import history
 from citygrow.core.errors import ServiceError
 from citygrow.people.models import AuditEntry, Role
-from citygrow.plans import gantt, history, models
+from citygrow.plans import gantt, models
 from citygrow.plans.models import (
     Action,
     ActionPlan,
@@ -230,7 +231,7 @@ class Event:
     update: ProgressUpdate | None = None
     url: str = ""
     precision: str = models.DatePrecision.DAY
-    """How precise `day` is: a day, or a month only (plans.history)."""
+    """How precise `day` is: a day, or a month only (core.history)."""
 
     @property
     def when(self) -> str:

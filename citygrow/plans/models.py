@@ -23,33 +23,18 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from citygrow.core import history
+from citygrow.core.dates import DatePrecision, when
 from citygrow.people.rules import roles_of
 from citygrow.people.visibility import visible
-from citygrow.plans import history, rollup
+from citygrow.plans import rollup
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 #: An action ending within this many days (and not closed) is "soon due".
 SOON_DAYS = 30
-
-
-class DatePrecision(models.TextChoices):
-    """How precise a date of the plan's history is (plans.history): a day, or a month when
-    only the month is known (stored as its first day)."""
-
-    DAY = history.Precision.DAY.value, _("day")
-    MONTH = history.Precision.MONTH.value, _("month only")
-
-
-def when(day: datetime.date, precision: str, day_format: str = "j M Y") -> str:
-    """A date of the plan's history in words: the day in `day_format` ("4 Dec 2017"), or the
-    month alone ("December 2017") when only the month is known."""
-    if precision == DatePrecision.MONTH:
-        return date_format(day, "YEAR_MONTH_FORMAT")
-    return date_format(day, day_format)
 
 
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):

@@ -31,14 +31,14 @@ from django.utils.translation import gettext as _
 from citygrow.assessments.insights import practices_to_read, results_of
 from citygrow.assessments.models import Assessment
 from citygrow.catalogue.models import KeyFactor, Toolkit
-from citygrow.core import files
+from citygrow.core import files, history
 from citygrow.core.errors import ServiceError
 from citygrow.core.moments import stamp
 from citygrow.mentoring.models import Finding, Pairing
 from citygrow.mentoring.services import toolkit_of
 from citygrow.people import audit
 from citygrow.people.models import AuditEntry
-from citygrow.plans import followup, history, transfer, versions
+from citygrow.plans import followup, transfer, versions
 from citygrow.plans.models import (
     Action,
     ActionPlan,

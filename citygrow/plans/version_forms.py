@@ -3,7 +3,7 @@ They check only the shape of the input; the rules (one endorsement per level, th
 version, the dates, the signed document's type and size) are in plans.services.freeze and
 record_endorsement, shared with the API.
 
-Their dates are of the past and may be known to the month only (plans.history): "2017-12-04"
+Their dates are of the past and may be known to the month only (core.history): "2017-12-04"
 or "2017-12", read by `PastDateField` into a `history.PastDate`."""
 
 from typing import Any
@@ -11,45 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from citygrow.plans import history
+from citygrow.core import history
+from citygrow.core.forms import PastDateField
 from citygrow.plans.models import Endorsement
-
-#: The help under a date of the past.
-PAST_DATE_HELP = _(
-    "As YYYY-MM-DD, for example 2017-12-04; or YYYY-MM (2017-12) when only the month is known."
-)
-
-
-class PastDateField(forms.CharField):
-    """A date of the past as the record has it: a day ("2017-12-04") or a month ("2017-12").
-    Cleans to a `history.PastDate` (None when empty and not required)."""
-
-    widget = forms.TextInput(attrs={"autocomplete": "off", "size": 10, "maxlength": 10})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", PAST_DATE_HELP)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> history.PastDate | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        found = history.parse(text)
-        if found is None:
-            raise forms.ValidationError(
-                _(
-                    "“%(value)s” is not a date: give it as YYYY-MM-DD (2017-12-04), or as "
-                    "YYYY-MM (2017-12) when only the month is known."
-                ),
-                code="invalid",
-                params={"value": text},
-            )
-        return found
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, history.PastDate):
-            return history.iso(value)
-        return super().prepare_value(value)
 
 
 class FreezeForm(forms.Form):

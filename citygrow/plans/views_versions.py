@@ -22,9 +22,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citygrow.core import history
 from citygrow.core.access import get_for_user
 from citygrow.core.errors import ServiceError
-from citygrow.plans import compare, history, services, versions
+from citygrow.plans import compare, services, versions
 from citygrow.plans.models import Action, ActionPlan, Endorsement, Objective, PlanVersion
 from citygrow.plans.version_forms import EndorsementForm, FreezeForm
 

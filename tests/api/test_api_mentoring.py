@@ -1459,3 +1459,24 @@ def test_only_the_city_s_officers_and_coordinators_set_its_rates(people):
     # Not a partner city of the programme.
     tampere = api_client(people["coordinator"]).put(f"{PROGRAMME}/workload/tampere/rates", **body)
     assert tampere.status_code == 404
+
+
+def test_a_report_of_the_past_is_published_on_the_month_given(people, visit):
+    url = f"/api/v1/visits/{visit.pk}/report"
+    coordinator = api_client(people["coordinator"])
+    assert coordinator.put(url, REPORT, content_type=JSON).status_code == 200
+    for given, message in [
+        ("2017-13", "is not a date"),
+        ("2017-04", "before its visit began"),
+        ("2099-01", "a date to come"),
+    ]:
+        refused = coordinator.post(f"{url}/publish?published_on={given}")
+        assert refused.status_code == 422, (given, refused.content)
+        assert message in refused.json()["detail"], given
+    assert VisitReport.objects.get(visit=visit).status == "draft"
+
+    published = coordinator.post(f"{url}/publish?published_on=2017-06")
+
+    assert published.status_code == 200, published.content
+    data = published.json()
+    assert (data["published_on"], data["published_on_precision"]) == ("2017-06-01", "month")

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from citygrow.catalogue.models import KeyFactor
@@ -699,3 +700,62 @@ def test_the_matrix(people, pairing, key_factors, published):
             if status != expected_status(route, role, published):
                 failures.append(f"{role} on {route}: {status}")
     assert not failures, "\n".join(failures)
+
+
+# A report of the past (issue 13 part 3) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("2017-06-12", "published on 12 June 2017"), ("2017-06", "published on June 2017")],
+)
+def test_a_coordinator_publishes_a_report_of_the_past_on_its_day_or_month(
+    client, people, pairing, key_factors, given, shown
+):
+    visit = plan(pairing, people["coordinator"])
+    write_report(visit, people["facilitator"], key_factors)
+    client.force_login(people["coordinator"])
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert "Publishing a report of the past?" in page and 'name="published_on"' in page
+
+    response = client.post(
+        reverse("mentoring:report_publish", args=[visit.pk]), {"published_on": given}, follow=True
+    )
+
+    assert "Report published." in response.content.decode()
+    report = VisitReport.objects.get(visit=visit)
+    assert report.published_on == date(2017, 6, 12 if len(given) > 7 else 1)
+    assert shown in Client().get(visit.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("2017-13", "“2017-13” is not a date"),
+        ("2099-01-01", "The report cannot be published on a date to come"),
+        ("2017-04", "A report cannot be published before its visit began (2017-05-02)."),
+        ("2017-05-01", "A report cannot be published before its visit began (2017-05-02)."),
+    ],
+)
+def test_a_wrong_publication_date_is_a_message_and_nothing_is_published(
+    client, people, pairing, key_factors, given, message
+):
+    visit = plan(pairing, people["coordinator"])
+    write_report(visit, people["facilitator"], key_factors)
+    client.force_login(people["coordinator"])
+    response = client.post(
+        reverse("mentoring:report_publish", args=[visit.pk]), {"published_on": given}, follow=True
+    )
+    assert message in response.content.decode()
+    report = VisitReport.objects.get(visit=visit)
+    assert report.status == "draft" and report.published_on is None
+
+
+def test_a_report_published_today_reads_today(client, people, pairing, key_factors):
+    visit = plan(pairing, people["coordinator"])
+    write_report(visit, people["facilitator"], key_factors)
+    client.force_login(people["facilitator"])
+    client.post(reverse("mentoring:report_publish", args=[visit.pk]))
+    report = VisitReport.objects.get(visit=visit)
+    assert report.published_on == timezone.localdate()
+    assert report.published_on_precision == "day"

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from citygrow.core import history
 from citygrow.core.errors import ServiceError
-from citygrow.plans import documents, followup, history, services
-from citygrow.plans.history import Elapsed, PastDate, Precision
+from citygrow.core.history import Elapsed, PastDate, Precision
+from citygrow.plans import documents, followup, services
 from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanVersion
 from tests.support.plans import signed_pdf
 

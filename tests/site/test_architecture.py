@@ -50,7 +50,7 @@ PURE = [
     "plans/gantt.py",
     "plans/compare.py",
     "plans/numbering.py",
-    "plans/history.py",
+    "core/history.py",
     "publishing/charts.py",
 ]
 
