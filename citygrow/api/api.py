@@ -301,3 +301,4 @@ api.add_router("", "citygrow.api.toolkit_editions.router")  # toolkit editions
 api.add_router("", "citygrow.api.toolkit_authoring.router")  # editing a draft edition
 api.add_router("", "citygrow.api.cities.router")  # cities' key figures and indicators
 api.add_router("", "citygrow.api.practices.router")  # the library, contributed practices
+api.add_router("", "citygrow.api.pairings.router")  # the pairing page's data

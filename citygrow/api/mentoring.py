@@ -41,6 +41,7 @@ from citygrow.api.common import (
     refused,
 )
 from citygrow.api.mentoring_schemas import (
+    AttendanceIn,
     CancelVisitIn,
     EventIn,
     EventOut,
@@ -75,9 +76,11 @@ from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
 from citygrow.mentoring.models import (
+    EventAttendance,
     Pairing,
     Programme,
     ProgrammeCity,
+    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
@@ -218,8 +221,9 @@ def get_programme(request: HttpRequest, slug: ProgrammeSlug) -> Any:
 
 
 def _programme(slug: str) -> Programme:
-    """The programme with what its answer shows, in a fixed number of queries."""
-    return get_object_or_404(
+    """The programme with what its answer shows, in a fixed number of queries (also with no
+    event yet: the attendance by city is one query of its own)."""
+    programme = get_object_or_404(
         Programme.objects.select_related("coordinator").prefetch_related(
             "organisations",
             "events",
@@ -227,6 +231,19 @@ def _programme(slug: str) -> Programme:
             Prefetch("schemes", queryset=_schemes()),
         ),
         slug=slug,
+    )
+    by_event: dict[int, list[EventAttendance]] = {}
+    for row in EventAttendance.objects.filter(event__programme=programme).select_related("city"):
+        by_event.setdefault(row.event_id, []).append(row)
+    for event in programme.events.all():
+        event.city_attendances = by_event.get(event.pk, [])  # type: ignore[attr-defined]
+    return programme
+
+
+def _events() -> QuerySet[ProgrammeEvent]:
+    """Events with their attendance by city."""
+    return ProgrammeEvent.objects.prefetch_related(
+        Prefetch("attendances", queryset=EventAttendance.objects.select_related("city"))
     )
 
 
@@ -304,6 +321,51 @@ def add_programme_event(request: HttpRequest, slug: ProgrammeSlug, payload: Even
     if not form.is_valid():
         raise form_refused(form, _("The event is not valid."))
     return Status(201, services.save_event(form=form, programme=programme, by=signed_in(request)))
+
+
+@router.put(
+    "/programmes/{slug}/events/{event_id}/attendance",
+    response={**WRITE, 200: EventOut},
+    auth=SIGNED_IN,
+    summary="Record an event's attendance by city",
+)
+def put_event_attendance(
+    request: HttpRequest, slug: ProgrammeSlug, event_id: int, payload: AttendanceIn
+) -> Any:
+    """For coordinators: how many people of each partner city took part (by city slug; null:
+    not known), checked as on the event's attendance page. The cities sent replace the figures
+    stored; a city left out is not known. `total` (everyone, the experts included) may be sent,
+    null for the sum of the cities' figures; left out, the stored total stays. A negative
+    count, a city that is not a partner or is named twice, a total below the cities' sum: 422,
+    nothing stored."""
+    event = _opened(
+        request,
+        lambda: get_object_or_404(ProgrammeEvent, pk=event_id, programme__slug=slug),
+        MANAGE,
+        _("Only coordinators record an event's attendance."),
+    )
+    slugs = [row.city for row in payload.cities]
+    if len(set(slugs)) < len(slugs):
+        raise invalid("cities", _("Each city may be named only once."))
+    partners = dict(
+        ProgrammeCity.objects.filter(
+            programme_id=event.programme_id, city__slug__in=slugs
+        ).values_list("city__slug", "city_id")
+    )
+    unknown = [name for name in slugs if name not in partners]
+    if unknown:
+        raise invalid(
+            "cities",
+            _("%(city)s is not a partner city of this programme.") % {"city": unknown[0]},
+        )
+    total = payload.total if "total" in payload.model_fields_set else event.attendance
+    services.save_attendance(
+        event=event,
+        counts={partners[row.city]: row.count for row in payload.cities},
+        total=total,
+        by=signed_in(request),
+    )
+    return get_object_or_404(_events(), pk=event.pk)
 
 
 def _scheme_changes(payload: Any, *, partial: bool) -> dict[str, Any]:

@@ -17,9 +17,12 @@ from citygrow.api.common import absolute
 from citygrow.api.schemas import NO_NUL, KeyFactorRef
 from citygrow.mentoring.models import (
     PLANNED_DAYS,
+    EventAttendance,
     Finding,
     Pairing,
     Programme,
+    ProgrammeCity,
+    ProgrammeEvent,
     Scheme,
     Visit,
     VisitReport,
@@ -91,13 +94,48 @@ class ProgrammeSummary(Schema):
     resolve_url = staticmethod(_url)
 
 
+class AttendanceOut(Schema):
+    city: CityRef
+    count: int = Field(description="How many of the city's people took part; 0: none")
+
+    @staticmethod
+    def resolve_count(attendance: EventAttendance) -> int:
+        return attendance.people
+
+
+def _attendances(event: ProgrammeEvent) -> list[EventAttendance]:
+    """The event's attendance by city: as the route loaded it, else from its relation."""
+    loaded: list[EventAttendance] | None = getattr(event, "city_attendances", None)
+    return loaded if loaded is not None else list(event.attendances.all())
+
+
 class EventOut(Schema):
+    id: int
     kind: str = Field(description="launch, conference, final or other")
     title: str
     place: str
     starts_on: date
     ends_on: date
-    attendance: int | None
+    attendance: int | None = Field(
+        description="The total recorded (the experts included); None: not recorded"
+    )
+    total: int | None = Field(
+        description="The total recorded, else the sum of the cities' figures; None: not known"
+    )
+    cities: list[AttendanceOut] = Field(
+        description="The people of each partner city whose figure is known, by city name"
+    )
+
+    @staticmethod
+    def resolve_total(event: ProgrammeEvent) -> int | None:
+        if event.attendance is not None:
+            return event.attendance
+        counts = [attendance.people for attendance in _attendances(event)]
+        return sum(counts) if counts else None
+
+    @staticmethod
+    def resolve_cities(event: ProgrammeEvent) -> list[EventAttendance]:
+        return _attendances(event)
 
 
 class MemberOut(Schema):
@@ -191,6 +229,31 @@ class SchemeOut(SchemeSummary):
         return scheme.programme.slug
 
 
+class RoleOut(Schema):
+    scheme: str = Field(description="The scheme's theme code, e.g. A")
+    role: str = Field(description="mentor or implementing")
+
+
+class PartnerOut(Schema):
+    city: CityRef
+    schemes: list[RoleOut] = Field(description="Empty: not in a scheme yet")
+    co_financing: Decimal | None = Field(
+        description="What the city pledged, EUR; None: not set, or not shown to the caller (its "
+        "officers and coordinators see it)"
+    )
+
+
+class CoFinancingOut(Schema):
+    target: Decimal | None = Field(description="EUR; None: not set")
+    pledged: Decimal | None = Field(
+        description="The sum of the partner cities' pledges, EUR; shown to coordinators only"
+    )
+    pledging: int | None = Field(description="How many partner cities pledged (coordinators)")
+    gap: Decimal | None = Field(
+        description="Still to be pledged, EUR (0 once met); None: no target, or not shown"
+    )
+
+
 class ProgrammeOut(Schema):
     slug: str
     name: str
@@ -205,8 +268,48 @@ class ProgrammeOut(Schema):
     organisations: list[str] = Field(description="The expert organisations")
     events: list[EventOut]
     cities: list[CityRef] = Field(description="The partner cities")
+    partners: list[PartnerOut] = Field(
+        description="The partner cities, whether or not in a scheme, with their roles"
+    )
+    co_financing_target: Decimal | None = Field(description="EUR; None: not set")
+    co_financing: CoFinancingOut = Field(description="The target against what the cities pledged")
     schemes: list[SchemeSummary]
     url: str
+
+    @staticmethod
+    def resolve_partners(programme: Programme, context: dict[str, Any]) -> list[dict[str, Any]]:
+        user = context["request"].user
+        roles: dict[int, list[dict[str, str]]] = {}
+        for scheme in programme.schemes.all():
+            for member in scheme.members.all():
+                roles.setdefault(member.city_id, []).append(
+                    {"scheme": scheme.theme.code, "role": member.role}
+                )
+        return [
+            {
+                "city": partner.city,
+                "schemes": roles.get(partner.city_id, []),
+                "co_financing": partner.co_financing
+                if user.has_perm("mentoring.view_workload", partner.city)
+                else None,
+            }
+            for partner in programme.partners.all()
+        ]
+
+    @staticmethod
+    def resolve_co_financing(programme: Programme, context: dict[str, Any]) -> dict[str, Any]:
+        partners: list[ProgrammeCity] = list(programme.partners.all())
+        pledges = [p.co_financing for p in partners if p.co_financing is not None]
+        target = programme.co_financing_target
+        if not context["request"].user.has_perm("mentoring.manage_programme"):
+            return {"target": target, "pledged": None, "pledging": None, "gap": None}
+        pledged = sum(pledges, Decimal("0"))
+        return {
+            "target": target,
+            "pledged": pledged,
+            "pledging": len(pledges),
+            "gap": None if target is None else max(target - pledged, Decimal("0")),
+        }
 
     @staticmethod
     def resolve_coordinator(programme: Programme) -> str | None:
@@ -425,11 +528,13 @@ class ProgrammeIn(Schema):
         [], max_length=100, description="The names of the expert organisations"
     )
     is_demo: bool = False
+    co_financing_target: Decimal | None = Field(None, description="EUR, 0 or more; None: not set")
 
 
 class ProgrammePatch(Schema):
     """Changes to a programme: the fields sent replace the stored ones; the others keep their
-    value. `budget` and `coordinator` may be sent as null to clear them."""
+    value. `budget`, `co_financing_target` and `coordinator` may be sent as null to clear
+    them."""
 
     name: str | None = Field(None, pattern=NO_NUL, max_length=200)
     slug: str | None = Field(None, pattern=NO_NUL, max_length=100)
@@ -437,6 +542,7 @@ class ProgrammePatch(Schema):
     starts_on: date | None = None
     ends_on: date | None = None
     budget: Decimal | None = None
+    co_financing_target: Decimal | None = None
     funder: str | None = Field(None, pattern=NO_NUL, max_length=300)
     coordinator: OrganisationName | None = None
     planned_days: int | None = Field(None, ge=-32768, le=32767)
@@ -454,6 +560,31 @@ class EventIn(Schema):
     ends_on: date
     attendance: int | None = Field(
         None, ge=-2_147_483_648, le=2_147_483_647, description="How many people took part"
+    )
+
+
+class CityCountIn(Schema):
+    city: str = Field(
+        pattern=r"^[-a-zA-Z0-9_]+$", max_length=100, description="A partner city's slug"
+    )
+    count: int | None = Field(
+        ge=-2_147_483_648,
+        le=2_147_483_647,
+        description="How many of its people took part, 0 or more; null: not known",
+    )
+
+
+class AttendanceIn(Schema):
+    """An event's attendance by city. The figures sent replace those stored: a partner city
+    left out is not known."""
+
+    cities: list[CityCountIn] = Field(max_length=1_000)
+    total: int | None = Field(
+        None,
+        ge=-2_147_483_648,
+        le=2_147_483_647,
+        description="Everyone who took part, the experts included; null: the sum of the cities' "
+        "figures; left out: the stored total stays",
     )
 
 

@@ -317,6 +317,8 @@ def _programme(organisations: Mapping[str, Organisation]) -> Programme:
             "starts_on": STARTS_ON,
             "ends_on": ENDS_ON,
             "budget": BUDGET,
+            # 002: "10% of cofinancing brought up by the 16 cities partners".
+            "co_financing_target": BUDGET * CO_FINANCING_SHARE,
             "funder": FUNDER,
             "coordinator": coordinator,
             "planned_days": PLANNED_DAYS,

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from citygrow.front import views, views_practices
+from citygrow.front import views, views_pairings, views_practices
 
 app_name = "front"
 urlpatterns = [
     # A practice's page: composed here because it shows the plans that adapted it.
     path("practices/<int:pk>/", views_practices.practice_detail, name="practice"),
     path("cities/<slug:slug>/", views.city_detail, name="city"),
+    # A pairing's page: composed here because it reads mentoring, plans and people (issue 14).
+    path("pairings/<int:pk>/", views_pairings.pairing_detail, name="pairing"),
     path("cities/<slug:slug>/figures/new/", views.city_figure_add, name="city_figure_add"),
     path("cities/<slug:slug>/indicators/new/", views.indicator_add, name="indicator_add"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citygrow.core.decorators import permission_required
 from citygrow.core.errors import ServiceError
-from citygrow.mentoring.models import SchemeCity
+from citygrow.mentoring.models import Pairing, SchemeCity
 from citygrow.people import services as people_services
 from citygrow.people.forms import CityFigureForm, IndicatorForm
 from citygrow.people.models import City, CityFigure, latest_figures
@@ -21,8 +21,9 @@ KEEP_FIGURES = "people.keep_city_figures"
 
 @require_safe
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A city: its key figures, its mentoring schemes, the practices it gave (its examples in
-    the toolkits and its published contributions) and those it adopted in its plans."""
+    """A city: its key figures, its mentoring schemes and pairings, the practices it gave (its
+    examples in the toolkits and its published contributions) and those it adopted in its
+    plans."""
     practices = (
         Practice.objects.in_library(request.user)
         .select_related("key_factor", "toolkit__theme")
@@ -49,6 +50,10 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "key_figures": latest_figures(history),
         "figure_history": history,
         "adopted": adopted_by(city, request.user),
+        # The pairings it is in, each linked to its page (issue 14).
+        "pairings": Pairing.objects.involving(city)
+        .select_related("scheme__programme", "theme", "mentor_city", "implementing_city")
+        .order_by("-scheme__programme__starts_on", "theme__code", "pk"),
     }
     return render(request, "front/city_detail.html", context)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from citygrow.mentoring.models import (
+    EventAttendance,
     Finding,
     Pairing,
     Programme,
@@ -33,6 +34,20 @@ class ProgrammeAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organisations"]
     inlines = [ProgrammeCityInline, ProgrammeEventInline]
+
+
+class EventAttendanceInline(admin.TabularInline):
+    model = EventAttendance
+    extra = 0
+    autocomplete_fields = ["city"]
+
+
+@admin.register(ProgrammeEvent)
+class ProgrammeEventAdmin(AuditedAdmin):
+    list_display = ["title", "programme", "kind", "starts_on", "attendance"]
+    list_select_related = ["programme"]
+    list_filter = ["programme"]
+    inlines = [EventAttendanceInline]
 
 
 class SchemeCityInline(admin.TabularInline):

@@ -38,6 +38,7 @@ class ProgrammeForm(forms.ModelForm):
             "planned_days",
             "organisations",
             "is_demo",
+            "co_financing_target",
         ]
         widgets = {
             "starts_on": DATE,
@@ -48,6 +49,10 @@ class ProgrammeForm(forms.ModelForm):
         help_texts = {
             "slug": _('Letters, digits and hyphens, e.g. "cities-grow".'),
             "budget": _("In euros; leave empty when not known."),
+            "co_financing_target": _(
+                "In euros: what the partner cities together are to bring to the budget; leave "
+                "empty when not set."
+            ),
             "is_demo": _(
                 "Tick when some roles, pairs, visits or figures are illustrative rather than "
                 "historical; the programme's pages then say so."
@@ -59,6 +64,14 @@ class ProgrammeForm(forms.ModelForm):
         if budget is not None and budget <= 0:
             raise forms.ValidationError(_("The budget must be more than 0, or left empty."))
         return budget
+
+    def clean_co_financing_target(self) -> Any:
+        target = self.cleaned_data.get("co_financing_target")
+        if target is not None and target < 0:
+            raise forms.ValidationError(
+                _("The co-financing target cannot be negative: enter 0 or more, or leave it empty.")
+            )
+        return target
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -78,6 +91,52 @@ class EventForm(forms.ModelForm):
         cleaned = super().clean()
         _check_dates(self, cleaned, _("The event cannot end before it starts."))
         return cleaned
+
+
+COUNT_ERRORS = {
+    "invalid": _("Enter a whole number of people, 0 or more, or leave it empty."),
+    "min_value": _("A number of people cannot be negative: enter 0 or more, or leave it empty."),
+    "max_value": _("This number is too large for the people at one event."),
+}
+
+
+class AttendanceForm(forms.Form):
+    """An event's attendance: its total, and one field per partner city (`cities`); an empty
+    field is not known."""
+
+    total = forms.IntegerField(
+        label=_("Total attendance"),
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        error_messages=COUNT_ERRORS,
+        help_text=_(
+            "Everyone who took part, the experts included. Empty: the sum of the cities' figures."
+        ),
+    )
+
+    def __init__(self, *args: Any, cities: Sequence[City], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cities = list(cities)
+        for city in self.cities:
+            self.fields[self.field_name(city)] = forms.IntegerField(
+                label=city.name,
+                required=False,
+                min_value=0,
+                max_value=1_000_000,
+                error_messages=COUNT_ERRORS,
+            )
+
+    @staticmethod
+    def field_name(city: City) -> str:
+        return f"city_{city.pk}"
+
+    def city_fields(self) -> list[forms.BoundField]:
+        return [self[self.field_name(city)] for city in self.cities]
+
+    def counts(self) -> dict[int, int | None]:
+        """Each city's count by city id (None: not known), once the form is valid."""
+        return {city.pk: self.cleaned_data.get(self.field_name(city)) for city in self.cities}
 
 
 class ToolkitChoiceField(forms.ModelChoiceField):

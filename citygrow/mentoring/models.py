@@ -67,6 +67,15 @@ class Programme(models.Model):
         default=False,
         help_text=_("Demo data: some roles, pairs, visits or figures are illustrative."),
     )
+    co_financing_target = models.DecimalField(
+        _("co-financing target (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What the partner cities together are to bring to the budget."),
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -75,6 +84,10 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(co_financing_target__isnull=True) | Q(co_financing_target__gte=0),
+                name="programme_co_financing_target_not_negative",
             ),
         ]
 
@@ -162,6 +175,30 @@ class ProgrammeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EventAttendance(models.Model):
+    """How many people of one partner city took part in a programme event. No row: not known."""
+
+    event = models.ForeignKey(
+        ProgrammeEvent, on_delete=models.CASCADE, related_name="attendances"
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="event_attendances", verbose_name=_("city")
+    )
+    people = models.PositiveIntegerField(_("people"), help_text=_("How many of its people came."))
+
+    class Meta:
+        ordering = ["event", "city__name"]
+        verbose_name = _("attendance of a city")
+        verbose_name_plural = _("attendance by city")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "city"], name="event_attendance_once"),
+            models.CheckConstraint(condition=Q(people__gte=0), name="event_attendance_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}: {self.people} ({self.event})"
 
 
 class Scheme(models.Model):

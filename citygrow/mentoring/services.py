@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,6 +34,7 @@ from citygrow.core.errors import ServiceError
 from citygrow.mentoring import pairing as solver
 from citygrow.mentoring.forms import EventForm, ProgrammeForm, SchemeForm
 from citygrow.mentoring.models import (
+    EventAttendance,
     Finding,
     Pairing,
     Programme,
@@ -894,3 +895,144 @@ def workload_of(programme: Programme, city: City) -> tuple[Any, list[WorkLog]]:
         activities=WorkLog.Activity.values,
     )
     return result, entries
+
+
+# Partner cities, co-financing and attendance at events (issue 14) -------------------------
+
+
+@dataclass(frozen=True)
+class CoFinancing:
+    """A programme's co-financing target against what its partner cities pledged.
+
+    `pledged`: the sum of the pledges set; `pledging` of the `partners` cities have set one.
+    `gap`: what is still to be pledged (0 once the target is met); None without a target.
+    """
+
+    target: Decimal | None
+    pledged: Decimal
+    pledging: int
+    partners: int
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.target is None:
+            return None
+        return max(self.target - self.pledged, Decimal("0"))
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.pledged >= self.target
+
+
+def co_financing_of(programme: Programme, partners: Sequence[ProgrammeCity]) -> CoFinancing:
+    """The programme's co-financing target against the pledges of `partners` (its partner
+    cities, already loaded: no query)."""
+    pledges = [p.co_financing for p in partners if p.co_financing is not None]
+    return CoFinancing(
+        target=programme.co_financing_target,
+        pledged=sum(pledges, Decimal("0")),
+        pledging=len(pledges),
+        partners=len(partners),
+    )
+
+
+def attendance_total(event: ProgrammeEvent, attendances: Iterable[EventAttendance]) -> int | None:
+    """The event's total attendance: the total recorded, else the sum of the cities' figures,
+    else None (not known)."""
+    if event.attendance is not None:
+        return event.attendance
+    counts = [a.people for a in attendances]
+    return sum(counts) if counts else None
+
+
+@transaction.atomic
+def save_attendance(
+    *,
+    event: ProgrammeEvent,
+    counts: Mapping[int, int | None],
+    total: int | None,
+    by: Any,
+) -> dict[str, list[Any]]:
+    """Record an event's attendance: `total` (everyone, the experts included; None: the sum of
+    the cities' figures) and each partner city's people by city id (None, or a city left out:
+    not known). Replaces the figures stored before; one audit record of what changed, whose
+    changes are returned (empty: nothing changed, nothing written).
+
+    Refused: a city that is not a partner of the event's programme, a negative count, a total
+    smaller than the cities' figures add up to.
+    """
+    for value in (total, *counts.values()):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ServiceError(_("Enter a whole number of people, 0 or more, or leave it empty."))
+    if total is not None and total < 0:
+        raise ServiceError(
+            _("A number of people cannot be negative: enter 0 or more, or leave it empty."),
+            "total",
+        )
+    partners = {
+        partner.city_id: partner.city
+        for partner in ProgrammeCity.objects.filter(programme_id=event.programme_id).select_related(
+            "city"
+        )
+    }
+    for city_id, count in counts.items():
+        if city_id not in partners:
+            raise ServiceError(
+                _("Only the programme's partner cities have attendance figures."), "cities"
+            )
+        if count is not None and count < 0:
+            raise ServiceError(
+                _(
+                    "%(city)s: a number of people cannot be negative: enter 0 or more, or leave "
+                    "it empty."
+                )
+                % {"city": partners[city_id].name},
+                f"city_{city_id}",
+            )
+    wanted = {city_id: count for city_id, count in counts.items() if count is not None}
+    if total is not None and sum(wanted.values()) > total:
+        raise ServiceError(
+            _(
+                "The cities' figures add up to %(sum)d people, more than the total of %(total)d. "
+                "Correct the total or leave it empty."
+            )
+            % {"sum": sum(wanted.values()), "total": total},
+            "total",
+        )
+    event = ProgrammeEvent.objects.select_for_update().get(pk=event.pk)
+    stored = {a.city_id: a for a in EventAttendance.objects.filter(event=event)}
+    changes: dict[str, list[Any]] = {}
+    if event.attendance != total:
+        changes["attendance"] = [event.attendance, total]
+        event.attendance = total
+        event.save(update_fields=["attendance"])
+    gone = [city_id for city_id in stored if city_id not in wanted]
+    if gone:
+        EventAttendance.objects.filter(event=event, city_id__in=gone).delete()
+    new, changed = [], []
+    for city_id, people in wanted.items():
+        row = stored.get(city_id)
+        if row is None:
+            new.append(EventAttendance(event=event, city_id=city_id, people=people))
+        elif row.people != people:
+            row.people = people
+            changed.append(row)
+    EventAttendance.objects.bulk_create(new)
+    EventAttendance.objects.bulk_update(changed, ["people"])
+    for city_id in sorted(set(stored) | set(wanted), key=lambda pk: partners[pk].name):
+        old = stored[city_id].people if city_id in stored else None
+        if old != wanted.get(city_id):
+            name = _("attendance of %(city)s") % {"city": partners[city_id].name}
+            changes[name] = [old, wanted.get(city_id)]
+    if changes:
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.CHANGE,
+            target=event,
+            changes={name: [_text(old), _text(new)] for name, (old, new) in changes.items()},
+        )
+    return changes
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

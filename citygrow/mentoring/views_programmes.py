@@ -25,6 +25,7 @@ from citygrow.core.decorators import permission_required
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring import services
 from citygrow.mentoring.forms import (
+    AttendanceForm,
     EventForm,
     MemberForm,
     PairingForm,
@@ -33,9 +34,11 @@ from citygrow.mentoring.forms import (
     SchemeForm,
 )
 from citygrow.mentoring.models import (
+    EventAttendance,
     Pairing,
     Programme,
     ProgrammeCity,
+    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
@@ -103,11 +106,16 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The programme's facts, events, partner cities with their roles, and schemes."""
+    """The programme's facts, its events with their attendance by city, its partner cities
+    (whether or not in a scheme) with their roles and, for those who may see them, their
+    pledges, the co-financing target against what the cities pledged, and its schemes."""
     programme = get_object_or_404(
         Programme.objects.select_related("coordinator").prefetch_related(
             "organisations",
             "events",
+            Prefetch(
+                "events__attendances", queryset=EventAttendance.objects.select_related("city")
+            ),
             Prefetch("partners", queryset=ProgrammeCity.objects.select_related("city__country")),
             Prefetch(
                 "schemes",
@@ -126,18 +134,43 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         scheme.mentors, scheme.implementing = _by_role(scheme.members.all())
         for member in scheme.members.all():
             roles[member.city_id].append((scheme, member))
+    user = request.user
+    partner_list = list(programme.partners.all())
     partners = [
-        {"partner": partner, "city": partner.city, "roles": roles.get(partner.city_id, [])}
-        for partner in programme.partners.all()
+        {
+            "partner": partner,
+            "city": partner.city,
+            "roles": roles.get(partner.city_id, []),
+            # A city's pledge is part of its workload report: its officers and coordinators.
+            "can_see_work": user.has_perm("mentoring.view_workload", partner.city),
+        }
+        for partner in partner_list
     ]
+    events = []
+    for event in programme.events.all():
+        attendances = list(event.attendances.all())
+        events.append(
+            {
+                "event": event,
+                "total": services.attendance_total(event, attendances),
+                "total_is_sum": event.attendance is None and bool(attendances),
+                "attended": [a for a in attendances if a.people > 0],
+                "absent": [a for a in attendances if a.people == 0],
+            }
+        )
+    can_manage = user.has_perm(MANAGE)
     return render(
         request,
         "mentoring/programme_detail.html",
         {
             "programme": programme,
             "partners": partners,
+            "events": events,
             "schemes": schemes,
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": can_manage,
+            # The sum of the pledges adds up every city's: shown to coordinators only.
+            "co_financing": services.co_financing_of(programme, partner_list),
+            "sees_pledges": can_manage,
         },
     )
 
@@ -177,6 +210,52 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Event added."))
         return redirect(f"{programme.get_absolute_url()}#events")
     return render(request, "mentoring/event_form.html", {"form": form, "programme": programme})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def event_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An event's attendance: its total and one row per partner city (empty: not known).
+    A refusal re-renders the page (400) with what was typed; nothing is stored."""
+    event = get_object_or_404(
+        ProgrammeEvent.objects.select_related("programme"), pk=pk, programme__slug=slug
+    )
+    programme = event.programme
+    cities = [
+        partner.city
+        for partner in ProgrammeCity.objects.filter(programme=programme).select_related("city")
+    ]
+    stored = {a.city_id: a.people for a in EventAttendance.objects.filter(event=event)}
+    initial: dict[str, Any] = {"total": event.attendance}
+    initial.update({AttendanceForm.field_name(city): stored.get(city.pk) for city in cities})
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, initial=initial, cities=cities
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changes = services.save_attendance(
+                    event=event,
+                    counts=form.counts(),
+                    total=form.cleaned_data["total"],
+                    by=request.user,
+                )
+            except ServiceError as error:
+                error.show_on(form)
+            else:
+                if changes:
+                    messages.success(request, _("Attendance saved."))
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect(f"{programme.get_absolute_url()}#events")
+        status = 400
+    return render(
+        request,
+        "mentoring/event_attendance.html",
+        {"form": form, "programme": programme, "event": event},
+        status=status,
+    )
 
 
 # Schemes ------------------------------------------------------------------------------------
@@ -507,6 +586,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/", programme_detail, name="programme"),
     path("programmes/<slug:slug>/edit/", programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/events/new/", event_create, name="event_create"),
+    path(
+        "programmes/<slug:slug>/events/<int:pk>/attendance/",
+        event_attendance,
+        name="event_attendance",
+    ),
     path("programmes/<slug:slug>/schemes/new/", scheme_create, name="scheme_create"),
     path("programmes/<slug:slug>/schemes/<str:code>/", scheme_detail, name="scheme"),
     path("programmes/<slug:slug>/schemes/<str:code>/edit/", scheme_edit, name="scheme_edit"),

@@ -113,6 +113,11 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/practices/{practice_id}/attachments/{attachment_id}",
         "/api/v1/practices/{practice_id}/adoptions",
         "/api/v1/plans/{plan_id}/practice-suggestions",
+        # The pairing page's data (citygrow/api/pairings.py, issue 14).
+        "/api/v1/pairings",
+        "/api/v1/pairings/{pairing_id}/story",
+        # Attendance of a programme's events by city (citygrow/api/mentoring.py, issue 14).
+        "/api/v1/programmes/{slug}/events/{event_id}/attendance",
     }
 
 

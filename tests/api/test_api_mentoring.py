@@ -137,7 +137,7 @@ def test_a_programme_comes_with_its_events_cities_and_schemes(client, people, pa
     programme.funder = "AMIF"
     programme.save()
     programme.organisations.add(Organisation.objects.get(name="Migration Policy Group"))
-    ProgrammeEvent.objects.create(
+    launch = ProgrammeEvent.objects.create(
         programme=programme, kind="launch", title="Launch", place="Brussels",
         starts_on=date(2017, 2, 1), ends_on=date(2017, 2, 2), attendance=60,
     )  # fmt: skip
@@ -147,8 +147,9 @@ def test_a_programme_comes_with_its_events_cities_and_schemes(client, people, pa
     assert data["organisations"] == ["Migration Policy Group"]
     assert data["events"] == [
         {
-            "kind": "launch", "title": "Launch", "place": "Brussels", "starts_on": "2017-02-01",
-            "ends_on": "2017-02-02", "attendance": 60,
+            "id": launch.pk, "kind": "launch", "title": "Launch", "place": "Brussels",
+            "starts_on": "2017-02-01", "ends_on": "2017-02-02", "attendance": 60, "total": 60,
+            "cities": [],
         }
     ]  # fmt: skip
     assert [c["slug"] for c in data["cities"]] == ["athens", "ghent", "helsinki", "munich"]
@@ -1153,11 +1154,12 @@ def test_a_coordinator_adds_an_event(people):
         f"{PROGRAMME}/events", event_body(), content_type=JSON
     )
     assert response.status_code == 201, response.content
-    assert response.json() == {
-        "kind": "launch", "title": "Launch meeting", "place": "Brussels",
-        "starts_on": "2017-02-01", "ends_on": "2017-02-02", "attendance": 60,
-    }  # fmt: skip
     event = ProgrammeEvent.objects.get()
+    assert response.json() == {
+        "id": event.pk, "kind": "launch", "title": "Launch meeting", "place": "Brussels",
+        "starts_on": "2017-02-01", "ends_on": "2017-02-02", "attendance": 60, "total": 60,
+        "cities": [],
+    }  # fmt: skip
     assert (event.programme.slug, event.place) == ("test-programme", "Brussels")
     assert [e.action for e in audit_of("mentoring.programmeevent")] == ["create"]
     assert Client().get(PROGRAMME).json()["events"][0]["title"] == "Launch meeting"

@@ -251,3 +251,17 @@ def test_the_demo_accounts_can_do_what_the_issue_asks(demo, client):
     client.force_login(User.objects.get(username="cora"))
     response = client.get(reverse("mentoring:proposal", args=[demo.slug, "C"]))
     assert "Rotterdam scores 100 on Access to finance for migrant entrepreneurs" in response.text
+
+
+def test_the_co_financing_target_is_the_concept_note_s_tenth_of_the_budget(db, settings, tmp_path):
+    """002: "650.000 euro with 10% of cofinancing brought up by the 16 cities partners"."""
+    from decimal import Decimal
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from citygrow.mentoring.models import Programme
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed", "--demo", stdout=StringIO())
+    assert Programme.objects.get(slug="cities-grow").co_financing_target == Decimal("65000")

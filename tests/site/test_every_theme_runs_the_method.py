@@ -224,8 +224,9 @@ def pair_lisbon_with_athens(coordinator: Person) -> None:
         "Lisbon → Athens paired. The officers of Lisbon are now mentors of Athens on this theme."
     ) in page
     # The mentors are the officers of Lisbon; nobody was invited.
-    assert row_of(paired, "Lisbon → Athens").startswith("Lisbon → Athens the officers of Lisbon ")
-    assert "invited" not in row_of(paired, "Lisbon → Athens")
+    row = row_of(paired, "Lisbon → Athens", linked=True)  # linked to the pairing's page
+    assert row.startswith("Lisbon → Athens the officers of Lisbon ")
+    assert "invited" not in row
 
 
 # 3. The visit and its finding -------------------------------------------------------------------

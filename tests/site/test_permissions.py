@@ -41,6 +41,7 @@ from citygrow.mentoring.models import (
     Finding,
     Pairing,
     Programme,
+    ProgrammeEvent,
     Scheme,
     SchemeCity,
     Visit,
@@ -238,6 +239,12 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "catalogue:toolkit_export": draft_hidden(),
     "practices:list": everyone(OK),
     "front:practice": draft_hidden(),
+    # The pairing page (issue 14 part 1): public; its private parts are left out of the page
+    # for those who may not see them (tests/site/test_pairing_page.py).
+    "front:pairing": everyone(OK),
+    # Attendance of a programme's events by city (issue 14 part 4): coordinators.
+    "mentoring:event_attendance": coordinators(),
+    "api:put_event_attendance": everyone(NOT_ALLOWED),  # PUT only
     # Practices contributed by cities and their review (issue 13 part 4). The contribution
     # routes below are checked on Athens's published contribution and its draft.
     "practices:contribute": {
@@ -388,6 +395,8 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:attach_practice_file": everyone(NOT_ALLOWED),
     "api:remove_practice_file": everyone(NOT_ALLOWED),  # DELETE only
     "api:list_adopted_practices": everyone(OK),
+    "api:get_pairing_story": everyone(OK),  # the pairing page's rule
+    "api:list_pairings": everyone(OK),
     "api:list_practice_suggestions": plan_team_api(),
     "api:list_cities": everyone(OK),
     "api:get_city": everyone(OK),
@@ -737,6 +746,10 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:delete_edition": {"code": code, "year": year},
         "api:compare_edition_years": {"code": code, "year_a": year, "year_b": year},
         "api:get_practice": {"practice_id": practice.pk},
+        "front:pairing": {"pk": visit.pairing_id},
+        "mentoring:event_attendance": {"slug": "test-programme", "pk": objects["event"].pk},
+        "api:put_event_attendance": {"slug": "test-programme", "event_id": objects["event"].pk},
+        "api:get_pairing_story": {"pairing_id": visit.pairing_id},
         **contribution_routes(objects["contribution"]),
         "api:get_city": {"slug": practice.city.slug},
         "api:city_figures": {"slug": practice.city.slug},
@@ -890,6 +903,10 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
     pairing = Pairing.objects.get(
         scheme__programme__slug="test-programme", implementing_city=athens
     )
+    event = ProgrammeEvent.objects.create(
+        programme=pairing.scheme.programme, kind="launch", title="Launch", place="Brussels",
+        starts_on=date(2017, 2, 1), ends_on=date(2017, 2, 1),
+    )  # fmt: skip
     visits = []
     for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
         visit = Visit.objects.create(
@@ -908,6 +925,7 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "visit": visits[0],
             "plan": plans["endorsed"],
             "contribution": athens_contribution(people, published=True),
+            "event": event,
         },
         {
             "toolkit": toolkit_a,
@@ -915,6 +933,7 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "visit": visits[1],
             "plan": plans["draft"],
             "contribution": athens_contribution(people, published=False),
+            "event": event,
         },
     )
 

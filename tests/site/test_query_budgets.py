@@ -52,7 +52,7 @@ PAGES = [
     ("munich_practice", 5),
     ("/cities/", 1),
     # With its key figures, the practices it gave and adopted (issue 13).
-    ("/cities/munich/", 6),
+    ("/cities/munich/", 7),  # and its pairings (issue 14)
     ("/api/v1/themes", 2),
     ("/api/v1/toolkits", 1),
     ("/api/v1/toolkits/A/2018", 8),
@@ -139,7 +139,7 @@ SIGNED_IN_PAGES = [
     ("officer", "/assessments/", 7),
     # Cities' key figures (issue 13): the figure form, and the city page with its link to it.
     ("coordinator", "/cities/munich/figures/new/", 9),
-    ("coordinator", "/cities/munich/", 13),
+    ("coordinator", "/cities/munich/", 14),
 ]
 
 

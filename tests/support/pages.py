@@ -323,9 +323,11 @@ def has_link(response: Any, text: str) -> bool:
     return any(text in words for _href, words in _read(response).links)
 
 
-def row_of(response: Any, heading: str) -> str:
-    """The text of the table row whose heading cell starts with `heading`."""
+def row_of(response: Any, heading: str, *, linked: bool = False) -> str:
+    """The text of the table row whose heading cell starts with `heading` (`linked`: with
+    `heading` the text of a link that starts the cell)."""
     rows = re.findall(r"<tr\b.*?</tr>", response.content.decode(), flags=re.S)
-    found = [row for row in rows if re.search(rf"<th[^>]*>\s*{re.escape(heading)}", row)]
+    link = r"<a\b[^>]*>\s*" if linked else ""
+    found = [row for row in rows if re.search(rf"<th[^>]*>\s*{link}{re.escape(heading)}", row)]
     assert len(found) == 1, f"{len(found)} rows start with {heading!r}"
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found[0])).split())
