@@ -180,9 +180,7 @@ class ProgrammeEvent(models.Model):
 class EventAttendance(models.Model):
     """How many people of one partner city took part in a programme event. No row: not known."""
 
-    event = models.ForeignKey(
-        ProgrammeEvent, on_delete=models.CASCADE, related_name="attendances"
-    )
+    event = models.ForeignKey(ProgrammeEvent, on_delete=models.CASCADE, related_name="attendances")
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, related_name="event_attendances", verbose_name=_("city")
     )
