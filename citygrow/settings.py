@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "citygrow.assessments",
     "citygrow.mentoring",
     "citygrow.plans",
+    "citygrow.reporting",
     "citygrow.front",
     "citygrow.demo",
     "django_tasks",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("citygrow.assessments.urls")),
     path("", include("citygrow.mentoring.urls")),
     path("", include("citygrow.plans.urls")),
+    path("", include("citygrow.reporting.urls")),
     path("", include("citygrow.front.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

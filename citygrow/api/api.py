@@ -302,3 +302,5 @@ api.add_router("", "citygrow.api.toolkit_authoring.router")  # editing a draft e
 api.add_router("", "citygrow.api.cities.router")  # cities' key figures and indicators
 api.add_router("", "citygrow.api.practices.router")  # the library, contributed practices
 api.add_router("", "citygrow.api.pairings.router")  # the pairing page's data
+api.add_router("", "citygrow.api.infographics.router")  # pairings' infographics, the gallery
+api.add_router("", "citygrow.api.deliverables.router")  # a programme's deliverables

@@ -24,6 +24,22 @@ READ = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def file_response(description: str, *media_types: str) -> dict[str, Any]:
+    """The OpenAPI of a public route whose 200 answer is a file, not JSON."""
+    return {
+        **ANYONE,
+        "responses": {
+            200: {
+                "description": description,
+                "content": {
+                    media_type: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in media_types
+                },
+            }
+        },
+    }
+
+
 class Refused(Exception):
     """A request the route refuses: answered with `status` and the API's error shape."""
 

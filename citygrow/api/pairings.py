@@ -1,5 +1,5 @@
 """The pairing page's data (issue 14, part 5): one pairing's story, as the page at
-/pairings/<pk>/ tells it (citygrow.front.pairings, shared with the page), and the pairings of a
+/pairings/<pk>/ tells it (citygrow.reporting.story, shared with the page), and the pairings of a
 programme.
 
 Pairings are public; what is private follows the page's rule: a draft report's findings, a draft
@@ -17,8 +17,8 @@ from ninja import Field, Query, Router, Schema
 from citygrow.api.cities import figure_out
 from citygrow.api.common import ANYONE, READ, absolute
 from citygrow.api.schemas import FigureOut
-from citygrow.front.pairings import CityFacts, PairingStory, get_pairing, pairing_story, pairings
 from citygrow.mentoring.models import Pairing, Programme
+from citygrow.reporting.story import CityFacts, PairingStory, get_pairing, pairing_story, pairings
 
 router = Router(tags=["pairings"])
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from citygrow.api.auth import SIGNED_IN
-from citygrow.api.common import ANYONE
+from citygrow.api.common import file_response
 from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import ErrorOut
 from citygrow.plans import services, transfer
@@ -25,23 +25,10 @@ from citygrow.plans.documents import export_response
 router = Router(tags=["action plans"])
 
 
-def _file_response(media_type: str, description: str) -> dict[str, Any]:
-    """The OpenAPI of a route whose 200 answer is a file, not JSON."""
-    return {
-        **ANYONE,
-        "responses": {
-            200: {
-                "description": description,
-                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        },
-    }
-
-
 @router.get(
     "/plans/{plan_id}/actions.csv",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=_file_response("text/csv", "The actions, one row each, as UTF-8 CSV."),
+    openapi_extra=file_response("The actions, one row each, as UTF-8 CSV.", "text/csv"),
     summary="The plan's actions as CSV",
 )
 def export_actions_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -55,8 +42,8 @@ def export_actions_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
 @router.get(
     "/plans/{plan_id}/actions.xlsx",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=_file_response(
-        transfer.XLSX_TYPE, "The actions, one row each, as an Excel workbook."
+    openapi_extra=file_response(
+        "The actions, one row each, as an Excel workbook.", transfer.XLSX_TYPE
     ),
     summary="The plan's actions as XLSX",
 )

@@ -1,13 +1,10 @@
 """Assessment pages: the list, starting one, answering, the report, and the workflow."""
 
 import csv
-import functools
 import hashlib
 import io
-import tomllib
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -38,6 +35,7 @@ from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.sheet import Sheet, load_sheet
 from citygrow.catalogue.models import GuideQuestion, KeyFactor
 from citygrow.core.access import get_for_user
+from citygrow.core.versions import renderer_version
 from citygrow.people.rules import may_see_private, roles_of
 from citygrow.publishing.charts import Series, radar_chart
 
@@ -488,19 +486,6 @@ def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
-@functools.cache
-def _app_version() -> str:
-    """The project's version (pyproject.toml) and WeasyPrint's: a new release renders anew."""
-    import weasyprint
-
-    try:
-        with (settings.BASE_DIR / "pyproject.toml").open("rb") as file:
-            version = str(tomllib.load(file)["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        version = "unknown"
-    return f"{version}/{weasyprint.__version__}"
-
-
 def _pdf_cache_key(assessment: Assessment, html: str, base_url: str) -> str | None:
     """The cache key of a published assessment's PDF; None for any other (drafts change).
 
@@ -514,7 +499,7 @@ def _pdf_cache_key(assessment: Assessment, html: str, base_url: str) -> str | No
         return None
     digest = hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
     published = assessment.published_at.isoformat()
-    return f"assessment-pdf:{assessment.pk}:{published}:{_app_version()}:{digest}"
+    return f"assessment-pdf:{assessment.pk}:{published}:{renderer_version()}:{digest}"
 
 
 def _filename(assessment: Assessment) -> str:

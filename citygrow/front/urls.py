@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citygrow.front import views, views_pairings, views_practices
+from citygrow.front import views, views_pairings, views_practices, views_programmes
 
 app_name = "front"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("cities/<slug:slug>/", views.city_detail, name="city"),
     # A pairing's page: composed here because it reads mentoring, plans and people (issue 14).
     path("pairings/<int:pk>/", views_pairings.pairing_detail, name="pairing"),
+    # A programme's page: composed here because it shows its deliverables (issue 14, part 4).
+    path("programmes/<slug:slug>/", views_programmes.programme_detail, name="programme"),
     path("cities/<slug:slug>/figures/new/", views.city_figure_add, name="city_figure_add"),
     path("cities/<slug:slug>/indicators/new/", views.indicator_add, name="indicator_add"),
 ]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from citygrow.people.models import City, CityFigure, latest_figures
 from citygrow.plans.adoptions import adopted_by
 from citygrow.plans.followup import due_for_city
 from citygrow.practices.models import Practice
+from citygrow.reporting.models import Infographic
 
 KEEP_FIGURES = "people.keep_city_figures"
 
@@ -54,6 +55,11 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pairings": Pairing.objects.involving(city)
         .select_related("scheme__programme", "theme", "mentor_city", "implementing_city")
         .order_by("-scheme__programme__starts_on", "theme__code", "pk"),
+        # Its pairings' published infographics, the latest version of each (issue 14, part 3).
+        "infographics": Infographic.objects.latest_published()
+        .filter(Q(pairing__mentor_city=city) | Q(pairing__implementing_city=city))
+        .select_related("pairing__theme", "pairing__scheme__programme")
+        .order_by("-published_at", "-pk"),
     }
     return render(request, "front/city_detail.html", context)
 

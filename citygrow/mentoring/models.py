@@ -95,7 +95,7 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("mentoring:programme", args=[self.slug])
+        return reverse("front:programme", args=[self.slug])
 
 
 class ProgrammeCity(models.Model):

@@ -1,5 +1,6 @@
-"""Programme and scheme pages: the programme list and page, events, schemes, their cities,
-pairings (by hand, or from the recommender's proposal) and their removal.
+"""Programme and scheme pages: the programme list, the programme's form, events, schemes, their
+cities, pairings (by hand, or from the recommender's proposal) and their removal. The programme's
+own page is composed in `citygrow.front.views_programmes` (it shows the programme's deliverables).
 
 Programmes and schemes are public (mentoring.rules); coordinators (`mentoring.manage_programme`)
 set them up, decide the scheme's cities and pairings. Every write goes through
@@ -8,7 +9,7 @@ messages, or next to the form field they are about.
 """
 
 import copy
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -102,77 +103,6 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         city_count=Count("partners", distinct=True), scheme_count=Count("schemes", distinct=True)
     )
     return render(request, "mentoring/programme_list.html", {"programmes": programmes})
-
-
-@require_safe
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The programme's facts, its events with their attendance by city, its partner cities
-    (whether or not in a scheme) with their roles and, for those who may see them, their
-    pledges, the co-financing target against what the cities pledged, and its schemes."""
-    programme = get_object_or_404(
-        Programme.objects.select_related("coordinator").prefetch_related(
-            "organisations",
-            "events",
-            Prefetch(
-                "events__attendances", queryset=EventAttendance.objects.select_related("city")
-            ),
-            Prefetch("partners", queryset=ProgrammeCity.objects.select_related("city__country")),
-            Prefetch(
-                "schemes",
-                queryset=Scheme.objects.select_related("theme", "facilitator")
-                .annotate(pairing_count=Count("pairings", distinct=True))
-                .prefetch_related(
-                    Prefetch("members", queryset=SchemeCity.objects.select_related("city"))
-                ),
-            ),
-        ),
-        slug=slug,
-    )
-    schemes = list(programme.schemes.all())
-    roles: dict[int, list[tuple[Scheme, SchemeCity]]] = defaultdict(list)
-    for scheme in schemes:
-        scheme.mentors, scheme.implementing = _by_role(scheme.members.all())
-        for member in scheme.members.all():
-            roles[member.city_id].append((scheme, member))
-    user = request.user
-    partner_list = list(programme.partners.all())
-    partners = [
-        {
-            "partner": partner,
-            "city": partner.city,
-            "roles": roles.get(partner.city_id, []),
-            # A city's pledge is part of its workload report: its officers and coordinators.
-            "can_see_work": user.has_perm("mentoring.view_workload", partner.city),
-        }
-        for partner in partner_list
-    ]
-    events = []
-    for event in programme.events.all():
-        attendances = list(event.attendances.all())
-        events.append(
-            {
-                "event": event,
-                "total": services.attendance_total(event, attendances),
-                "total_is_sum": event.attendance is None and bool(attendances),
-                "attended": [a for a in attendances if a.people > 0],
-                "absent": [a for a in attendances if a.people == 0],
-            }
-        )
-    can_manage = user.has_perm(MANAGE)
-    return render(
-        request,
-        "mentoring/programme_detail.html",
-        {
-            "programme": programme,
-            "partners": partners,
-            "events": events,
-            "schemes": schemes,
-            "can_manage": can_manage,
-            # The sum of the pledges adds up every city's: shown to coordinators only.
-            "co_financing": services.co_financing_of(programme, partner_list),
-            "sees_pledges": can_manage,
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -583,7 +513,6 @@ def _roles(result: services.SchemeProposal) -> dict[int, str]:
 urlpatterns = [
     path("programmes/", programme_list, name="programmes"),
     path("programmes/new/", programme_create, name="programme_create"),
-    path("programmes/<slug:slug>/", programme_detail, name="programme"),
     path("programmes/<slug:slug>/edit/", programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/events/new/", event_create, name="event_create"),
     path(

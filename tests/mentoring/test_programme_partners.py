@@ -20,7 +20,7 @@ from tests.support.budgets import assert_flat, count_queries
 from tests.support.clients import client_as
 from tests.support.roles import ROLES
 
-PAGE = reverse("mentoring:programme", args=["test-programme"])
+PAGE = reverse("front:programme", args=["test-programme"])
 
 
 def city(name: str) -> City:

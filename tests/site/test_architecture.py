@@ -24,6 +24,7 @@ LAYERS = [
     "assessments",
     "mentoring",
     "plans",
+    "reporting",
     "front",
     "api",
     "demo",
@@ -52,6 +53,8 @@ PURE = [
     "plans/numbering.py",
     "core/history.py",
     "publishing/charts.py",
+    "publishing/textfit.py",
+    "publishing/infographic.py",
 ]
 
 

@@ -52,6 +52,7 @@ from citygrow.plans import services as plan_services
 from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressUpdate
 from citygrow.practices import services as practice_services
 from citygrow.practices.models import Practice
+from citygrow.reporting.models import Infographic
 from tests.support.clients import client_as
 from tests.support.plans import SIGNED_PDF, assess_athens, endorse, key_factor
 from tests.support.roles import ROLES
@@ -115,6 +116,17 @@ def assessment_page() -> dict[str, tuple[int, int]]:
     result = {role: (OK, HIDDEN) for role in ROLES}
     for role in ("officer", "mentor", "facilitator", "coordinator"):
         result[role] = (OK, OK)
+    return result
+
+
+def infographic_editors() -> dict[str, tuple[int, int]]:
+    """An infographic's editor: a published one does not change (403 to all who see it); a
+    draft is edited by the theme's facilitators and coordinators, seen by the rest of Athens's
+    team (403) and by no one else (404); anonymous visitors are sent to log in."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    result["anonymous"] = (REDIRECT, REDIRECT)
+    result["officer"] = result["mentor"] = (FORBIDDEN, FORBIDDEN)
+    result["facilitator"] = result["coordinator"] = (FORBIDDEN, OK)
     return result
 
 
@@ -321,7 +333,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "assessments:transition": everyone(NOT_ALLOWED),
     # Mentoring
     "mentoring:programmes": everyone(OK),
-    "mentoring:programme": everyone(OK),
+    "front:programme": everyone(OK),
     "mentoring:programme_create": coordinators(),
     "mentoring:programme_edit": coordinators(),
     "mentoring:event_create": coordinators(),
@@ -396,6 +408,30 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:remove_practice_file": everyone(NOT_ALLOWED),  # DELETE only
     "api:list_adopted_practices": everyone(OK),
     "api:get_pairing_story": everyone(OK),  # the pairing page's rule
+    # Infographics (issue 14): the public column's is published, the private one's a draft
+    # (version 2) of the same pairing, seen by Athens's team on theme A.
+    "reporting:gallery": everyone(OK),
+    "reporting:deliverables": coordinators(),
+    "api:get_deliverables": everyone(OK),
+    "api:put_deliverables": everyone(OK),  # its path's GET is the deliverables
+    "reporting:pairing_infographic": everyone(REDIRECT),  # to its published version
+    "reporting:start": everyone(NOT_ALLOWED),  # POST only
+    "reporting:infographic": assessment_page(),
+    "reporting:infographic_text": assessment_page(),
+    "reporting:infographic_file": assessment_page(),
+    "reporting:infographic_edit": infographic_editors(),
+    "reporting:infographic_publish": everyone(NOT_ALLOWED),  # POST only
+    "reporting:infographic_discard": everyone(NOT_ALLOWED),
+    "reporting:infographic_new_version": everyone(NOT_ALLOWED),
+    "api:list_infographics": everyone(OK),
+    "api:list_pairing_infographics": everyone(OK),
+    "api:start_infographic": everyone(OK),  # its path's GET lists the versions
+    "api:get_infographic": assessment_page(),
+    "api:edit_infographic": assessment_page(),  # its path's GET reads it
+    "api:discard_infographic": assessment_page(),
+    "api:publish_infographic": everyone(NOT_ALLOWED),  # POST only
+    "api:new_infographic_version": everyone(NOT_ALLOWED),
+    "api:infographic_file": assessment_page(),
     "api:list_pairings": everyone(OK),
     "api:list_practice_suggestions": plan_team_api(),
     "api:list_cities": everyone(OK),
@@ -600,7 +636,10 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
     athens = {"slug": "test-programme", "city": "athens"}
     return {
-        "mentoring:programme": programme,
+        "front:programme": programme,
+        "reporting:deliverables": programme,
+        "api:get_deliverables": programme,
+        "api:put_deliverables": programme,
         "mentoring:programme_edit": programme,
         "mentoring:event_create": programme,
         "mentoring:scheme_create": programme,
@@ -750,12 +789,48 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "mentoring:event_attendance": {"slug": "test-programme", "pk": objects["event"].pk},
         "api:put_event_attendance": {"slug": "test-programme", "event_id": objects["event"].pk},
         "api:get_pairing_story": {"pairing_id": visit.pairing_id},
+        **infographic_routes(objects["infographic"]),
         **contribution_routes(objects["contribution"]),
         "api:get_city": {"slug": practice.city.slug},
         "api:city_figures": {"slug": practice.city.slug},
         "api:record_figure": {"slug": practice.city.slug},
         "api:revoke_my_token": {"token_id": 1},
     }.get(route, {})
+
+
+def infographic_routes(infographic: Infographic) -> dict[str, dict]:
+    """The path parameters of the routes about an infographic."""
+    own, in_api = {"pk": infographic.pk}, {"infographic_id": infographic.pk}
+    pairing = {"pk": infographic.pairing_id}
+    return {
+        "reporting:pairing_infographic": pairing,
+        "reporting:start": pairing,
+        **{
+            f"reporting:{name}": own
+            for name in (
+                "infographic",
+                "infographic_text",
+                "infographic_edit",
+                "infographic_publish",
+                "infographic_discard",
+                "infographic_new_version",
+            )
+        },
+        "reporting:infographic_file": {**own, "fmt": "svg"},
+        "api:list_pairing_infographics": {"pairing_id": infographic.pairing_id},
+        "api:start_infographic": {"pairing_id": infographic.pairing_id},
+        **{
+            f"api:{name}": in_api
+            for name in (
+                "get_infographic",
+                "edit_infographic",
+                "discard_infographic",
+                "publish_infographic",
+                "new_infographic_version",
+            )
+        },
+        "api:infographic_file": {**in_api, "fmt": "svg"},
+    }
 
 
 def contribution_routes(practice: Practice) -> dict[str, dict]:
@@ -907,6 +982,16 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
         programme=pairing.scheme.programme, kind="launch", title="Launch", place="Brussels",
         starts_on=date(2017, 2, 1), ends_on=date(2017, 2, 1),
     )  # fmt: skip
+    infographics = {
+        status: Infographic.objects.create(
+            pairing=pairing,
+            number=number,
+            status=status,
+            title=status,
+            created_by=people["facilitator"],
+        )
+        for number, status in ((1, "published"), (2, "draft"))
+    }
     visits = []
     for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
         visit = Visit.objects.create(
@@ -926,6 +1011,7 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "plan": plans["endorsed"],
             "contribution": athens_contribution(people, published=True),
             "event": event,
+            "infographic": infographics["published"],
         },
         {
             "toolkit": toolkit_a,
@@ -934,6 +1020,7 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "plan": plans["draft"],
             "contribution": athens_contribution(people, published=False),
             "event": event,
+            "infographic": infographics["draft"],
         },
     )
 

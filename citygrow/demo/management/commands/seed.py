@@ -11,6 +11,7 @@ from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Theme, Toolkit
 from citygrow.catalogue.services import load_themes
+from citygrow.demo.infographic import create_demo_deliverables, create_demo_infographic
 from citygrow.demo.plan import create_demo_plan, create_demo_plan_from_findings
 from citygrow.demo.practices import create_demo_practices
 from citygrow.demo.programme import create_demo_programme
@@ -101,6 +102,9 @@ class Command(BaseCommand):
         if pairing is not None:
             # Athens's action plan in that pairing, endorsed and followed up (issue 7).
             create_demo_plan(pairing, people)
+            # Its infographic, composed from the findings and the plan, published (issue 14).
+            create_demo_infographic(pairing, people)
+            create_demo_deliverables(pairing.scheme.programme, people)
         # Nicosia's plan on theme D (no toolkit), started from a visit's findings (issue 12).
         create_demo_plan_from_findings(people=people)
 

@@ -32,6 +32,7 @@ from citygrow.people.rules import roles_of
 from citygrow.plans.followup import ObjectiveChange, measured_change
 from citygrow.plans.models import ActionPlan
 from citygrow.practices.models import Practice
+from citygrow.reporting.models import Infographic
 
 #: The kinds of finding in the order a report reads them, with their anchor on the page.
 FINDING_KINDS = (
@@ -104,6 +105,8 @@ class PairingStory:
     practices: list[Practice]
     changes: list[ObjectiveChange] = field(default_factory=list)
     people: list[Person] | None = None
+    infographic: Infographic | None = None
+    may_compose: bool = False
     may_plan_visit: bool = False
     may_start_plan: bool = False
 
@@ -243,6 +246,13 @@ def pairing_story(pairing: Pairing, user: Any, on: datetime.date | None = None) 
             changes = measured_change(plan)
 
     people = _people(pairing, visits) if private else None
+    versions = list(
+        Infographic.objects.visible_to(user)
+        .filter(pairing=pairing)
+        .only("pk", "number", "status", "published_at", "title", "pairing_id")
+    )
+    published = [version for version in versions if version.is_published]
+    infographic = max(published or versions, key=lambda v: v.number, default=None)
     return PairingStory(
         pairing=pairing,
         mentor=mentor,
@@ -256,6 +266,8 @@ def pairing_story(pairing: Pairing, user: Any, on: datetime.date | None = None) 
         practices=practices,
         changes=changes,
         people=people,
+        infographic=infographic,
+        may_compose=roles.coordinator or roles.facilitates(pairing.theme_id),
         may_plan_visit=roles.coordinator or roles.facilitates(pairing.theme_id),
         may_start_plan=plan is None and roles.is_officer_of(pairing.implementing_city_id),
     )
