@@ -400,9 +400,12 @@ def remove_pairing(*, pairing: Pairing, by: Any) -> None:
     try:
         with transaction.atomic():
             pairing.delete()
-    except (ProtectedError, IntegrityError):  # a visit or a plan was added meanwhile
+    except (ProtectedError, IntegrityError):  # a visit, a plan or an infographic refers to it
         raise ServiceError(
-            _("A visit or an action plan was just added to this pairing, so it stays.")
+            _(
+                "This pairing has a visit, an action plan or an infographic (perhaps just "
+                "added), so it stays."
+            )
         ) from None
 
 

@@ -118,6 +118,15 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/pairings/{pairing_id}/story",
         # Attendance of a programme's events by city (citygrow/api/mentoring.py, issue 14).
         "/api/v1/programmes/{slug}/events/{event_id}/attendance",
+        # Infographics and a programme's deliverables (citygrow/api/infographics.py,
+        # deliverables.py; issue 14).
+        "/api/v1/infographics",
+        "/api/v1/pairings/{pairing_id}/infographics",
+        "/api/v1/infographics/{infographic_id}",
+        "/api/v1/infographics/{infographic_id}/publish",
+        "/api/v1/infographics/{infographic_id}/versions",
+        "/api/v1/infographics/{infographic_id}/files/{fmt}",
+        "/api/v1/programmes/{slug}/deliverables",
     }
 
 

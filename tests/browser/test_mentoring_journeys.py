@@ -21,7 +21,7 @@ def test_a_coordinator_pairs_cities_from_the_proposal_and_plans_both_visits(
     page.get_by_role("link", name="CITIES GROW").click()
     expect(page.get_by_text("illustrative", exact=False).first).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(r"^C\. ")).first.click()
+    page.locator(".cards").get_by_role("link", name=re.compile(r"^C\. ")).first.click()
     assert_accessible(page)
 
     page.get_by_role("link", name="Propose pairings").click()

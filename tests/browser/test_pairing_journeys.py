@@ -16,7 +16,7 @@ from tests.browser.people import log_in
 def _open_scheme(page: Any, code: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
     page.get_by_role("link", name="CITIES GROW").click()
-    page.get_by_role("link", name=re.compile(rf"^{code}\. ")).first.click()
+    page.locator(".cards").get_by_role("link", name=re.compile(rf"^{code}\. ")).first.click()
 
 
 def test_a_coordinator_pairs_two_cities_by_hand_on_theme_b_and_unpairs_them(

@@ -417,7 +417,7 @@ def test_a_plan_started_while_the_pairing_is_being_removed_keeps_it(
     entries = AuditEntry.objects.count()
     response = coordinator.web.post(url("pairing_remove", plan.pairing_id), follow=True)
     assert response.status_code == 200
-    assert "A visit or an action plan was just added to this pairing, so it stays." in (
+    assert "This pairing has a visit, an action plan or an infographic" in (
         response.content.decode()
     )
     assert Pairing.objects.filter(pk=plan.pairing_id).exists()

@@ -52,7 +52,7 @@ PAGES = [
     ("munich_practice", 5),
     ("/cities/", 1),
     # With its key figures, the practices it gave and adopted (issue 13).
-    ("/cities/munich/", 7),  # and its pairings (issue 14)
+    ("/cities/munich/", 8),  # and its pairings and their infographics (issue 14)
     ("/api/v1/themes", 2),
     ("/api/v1/toolkits", 1),
     ("/api/v1/toolkits/A/2018", 8),
@@ -139,7 +139,7 @@ SIGNED_IN_PAGES = [
     ("officer", "/assessments/", 7),
     # Cities' key figures (issue 13): the figure form, and the city page with its link to it.
     ("coordinator", "/cities/munich/figures/new/", 9),
-    ("coordinator", "/cities/munich/", 14),
+    ("coordinator", "/cities/munich/", 15),
 ]
 
 
@@ -165,7 +165,7 @@ EDITION_PAGES = [
     ("/toolkits/B/2026/publish/", 14),
     # Django's deletion collector asks once per relation that could hold a user of the
     # edition (practices' key factors, plans' citations...): flat, but one per relation.
-    ("/toolkits/B/2026/delete/", 32),
+    ("/toolkits/B/2026/delete/", 33),  # its key factors as infographics name them (issue 14)
     ("/api/v1/themes/A/editions", 8),
     ("/api/v1/themes/A/compare/2018/2018", 12),
 ]
