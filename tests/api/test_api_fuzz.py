@@ -28,6 +28,7 @@ from citygrow.people.models import City
 from citygrow.people.services import create_token
 from citygrow.plans import services as plans_services
 from citygrow.practices.models import Practice
+from citygrow.reporting import services as reporting_services
 from tests.support.clients import authorization
 from tests.support.plans import assess_athens, athens_pairing, key_factor
 
@@ -100,6 +101,10 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         by=people["officer"],
     )
     plans_services.freeze(plan=plan, by=people["officer"])
+    # Infographics (issue 14): a draft of the Munich → Athens pairing, drawn from its data.
+    infographic = reporting_services.start_infographic(
+        pairing=athens_pairing(), by=people["facilitator"]
+    )
     cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],
@@ -117,6 +122,8 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         "action_id": [action.pk],
         "number": [1],
         "key_factor": [1, 2],  # a key factor's number in an assessment's toolkit
+        "infographic_id": [infographic.pk],
+        "fmt": ["svg"],  # (the PDF and PNG take a second each: tested in tests/reporting)
     }
 
 
