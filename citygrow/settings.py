@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "citygrow.catalogue",
     "citygrow.practices",
     "citygrow.assessments",
+    "citygrow.survey",
     "citygrow.mentoring",
     "citygrow.plans",
     "citygrow.reporting",

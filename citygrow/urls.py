@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("citygrow.practices.urls")),
     path("", include("citygrow.people.urls")),
     path("", include("citygrow.assessments.urls")),
+    path("", include("citygrow.survey.urls")),
     path("", include("citygrow.mentoring.urls")),
     path("", include("citygrow.plans.urls")),
     path("", include("citygrow.reporting.urls")),

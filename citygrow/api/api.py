@@ -304,3 +304,4 @@ api.add_router("", "citygrow.api.practices.router")  # the library, contributed 
 api.add_router("", "citygrow.api.pairings.router")  # the pairing page's data
 api.add_router("", "citygrow.api.infographics.router")  # pairings' infographics, the gallery
 api.add_router("", "citygrow.api.deliverables.router")  # a programme's deliverables
+api.add_router("", "citygrow.api.survey.router")  # the Charter questionnaire's editions

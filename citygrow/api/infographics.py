@@ -31,7 +31,7 @@ from citygrow.api.common import (
     file_response,
     forbidden,
 )
-from citygrow.api.schemas import NO_NUL, ErrorOut
+from citygrow.api.schemas import NO_NUL, ErrorOut, Id, text_field
 from citygrow.mentoring.models import Pairing
 from citygrow.publishing import infographic as drawing
 from citygrow.reporting import documents, infographics, services
@@ -40,12 +40,7 @@ from citygrow.reporting.models import Infographic, InfographicItem
 
 router = Router(tags=["infographics"])
 
-Id = Annotated[int, Field(ge=0, le=2_147_483_647)]
 LIMITS = drawing.LIMITS
-
-
-def _text(default: Any = ..., *, max_length: int) -> Any:
-    return Field(default, pattern=NO_NUL, max_length=max_length)
 
 
 # Schemas --------------------------------------------------------------------------------------
@@ -152,16 +147,16 @@ class GalleryFilters(Schema):
 
 
 class InfographicItemIn(Schema):
-    text: str = _text(max_length=LIMITS["item"])
+    text: str = text_field(max_length=LIMITS["item"])
     finding: Id | None = None
     action: Id | None = None
 
 
 class InfographicIn(Schema):
     revision: Id | None = Field(None, description="The revision you read.")
-    title: str = _text(max_length=LIMITS["title"])
-    subtitle: str = _text("", max_length=LIMITS["subtitle"])
-    notice: str = _text("", max_length=LIMITS["notice"])
+    title: str = text_field(max_length=LIMITS["title"])
+    subtitle: str = text_field("", max_length=LIMITS["subtitle"])
+    notice: str = text_field("", max_length=LIMITS["notice"])
     credits: list[Annotated[str, Field(pattern=NO_NUL, max_length=LIMITS["credit"])]] = Field(
         default_factory=list, max_length=infographics.MAX_CREDITS
     )
@@ -182,13 +177,7 @@ class InfographicIn(Schema):
 
 
 def _loaded() -> Any:
-    return Infographic.objects.select_related(
-        "pairing__scheme__programme",
-        "pairing__scheme__facilitator",
-        "pairing__theme",
-        "pairing__mentor_city__country",
-        "pairing__implementing_city__country",
-    )
+    return Infographic.objects.with_pairing()
 
 
 def visible_infographic(request: HttpRequest, infographic_id: int) -> Infographic:

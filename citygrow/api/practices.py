@@ -45,9 +45,11 @@ from citygrow.api.schemas import (
     CitedPracticeOut,
     CitySlug,
     ErrorOut,
+    Id,
     PracticeAttachmentOut,
     PracticeOut,
     cited_practice_out,
+    text_field,
 )
 from citygrow.catalogue.models import KeyFactor, Theme
 from citygrow.core.errors import ServiceError
@@ -64,13 +66,6 @@ from citygrow.practices.models import (
 from citygrow.practices.rules import contributes_practice, reviews_practice
 
 router = Router(tags=["practices"])
-
-#: An id or version as the database stores it (larger ones are refused with 422, not a 500).
-Id = Annotated[int, Field(ge=0, le=2_147_483_647)]
-
-
-def _text(default: Any = ..., *, max_length: int, description: str | None = None) -> Any:
-    return Field(default, pattern=NO_NUL, max_length=max_length, description=description)
 
 
 # Schemas --------------------------------------------------------------------------------------
@@ -96,17 +91,17 @@ class PracticePage(Schema):
 
 
 class PracticeOutcomeIn(Schema):
-    description: str = _text(max_length=300, description="What was measured")
+    description: str = text_field(max_length=300, description="What was measured")
     value: Decimal = Field(max_digits=14, decimal_places=2)
-    unit: str = _text("", max_length=40, description='e.g. "%", "people"')
+    unit: str = text_field("", max_length=40, description='e.g. "%", "people"')
     year: int | None = Field(None, ge=-32768, le=32767)
 
 
 class PracticeIn(Schema):
-    name: str = _text(max_length=200, description="The practice's title")
-    summary: str = _text("", max_length=1_000)
-    text: str = _text(max_length=50_000, description="What the city does, and how")
-    results: str = _text("", max_length=10_000, description="What changed, in words")
+    name: str = text_field(max_length=200, description="The practice's title")
+    summary: str = text_field("", max_length=1_000)
+    text: str = text_field(max_length=50_000, description="What the city does, and how")
+    results: str = text_field("", max_length=10_000, description="What changed, in words")
     year: int | None = Field(None, ge=-32768, le=32767, description="When it started")
     themes: list[Annotated[str, Field(pattern=r"^[A-Z]$")]] = Field(
         max_length=30, description="Codes of the themes it serves (its reviewers' themes)"
@@ -120,8 +115,8 @@ class PracticeIn(Schema):
         [], max_length=100, description="Ids of published practices of the library it builds on"
     )
     links: list[Annotated[str, Field(pattern=NO_NUL, max_length=2_000)]] = Field([], max_length=100)
-    contact_name: str = _text("", max_length=200)
-    contact_email: str = _text("", max_length=254)
+    contact_name: str = text_field("", max_length=200)
+    contact_email: str = text_field("", max_length=254)
     outcomes: list[PracticeOutcomeIn] | None = Field(
         None,
         max_length=100,
@@ -139,19 +134,19 @@ class PracticeConflictOut(Schema):
 
 
 class ReturnIn(Schema):
-    comment: str = _text(max_length=5_000, description="What should change")
+    comment: str = text_field(max_length=5_000, description="What should change")
 
 
 class PublishIn(Schema):
-    comment: str = _text("", max_length=5_000)
+    comment: str = text_field("", max_length=5_000)
 
 
 class WithdrawIn(Schema):
-    reason: str = _text(max_length=1_000, description="Why; readers will see it")
+    reason: str = text_field(max_length=1_000, description="Why; readers will see it")
 
 
 class PracticeCommentIn(Schema):
-    text: str = _text(max_length=5_000)
+    text: str = text_field(max_length=5_000)
 
 
 class PracticeCommentOut(Schema):

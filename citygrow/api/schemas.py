@@ -16,6 +16,14 @@ CitySlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 #: fields refuse it; a request with one gets 422, like any other invalid field.
 NO_NUL = r"^[^\x00]*$"
 
+#: An id or version as the database stores it (larger ones are refused with 422, not a 500).
+Id = Annotated[int, Field(ge=0, le=2_147_483_647)]
+
+
+def text_field(default: Any = ..., *, max_length: int, description: str | None = None) -> Any:
+    """A text input: no NUL character, at most `max_length` characters."""
+    return Field(default, pattern=NO_NUL, max_length=max_length, description=description)
+
 
 class CountryOut(Schema):
     code: str = Field(description="ISO 3166-1 alpha-2 code")

@@ -31,6 +31,16 @@ if TYPE_CHECKING:
 
 
 class InfographicQuerySet(models.QuerySet["Infographic"]):
+    def with_pairing(self) -> InfographicQuerySet:
+        """With what pages and the API show of the pairing, in the same query."""
+        return self.select_related(
+            "pairing__scheme__programme",
+            "pairing__scheme__facilitator",
+            "pairing__theme",
+            "pairing__mentor_city__country",
+            "pairing__implementing_city__country",
+        )
+
     def published(self) -> InfographicQuerySet:
         return self.filter(status=Infographic.Status.PUBLISHED)
 

@@ -27,14 +27,7 @@ GALLERY_PAGE = 24
 
 
 def _infographics() -> QuerySet[Infographic]:
-    return Infographic.objects.select_related(
-        "pairing__scheme__programme",
-        "pairing__scheme__facilitator",
-        "pairing__theme",
-        "pairing__mentor_city__country",
-        "pairing__implementing_city__country",
-        "published_by",
-    )
+    return Infographic.objects.with_pairing().select_related("published_by")
 
 
 def _load(request: HttpRequest, pk: int, perm: str | None = None) -> Infographic:

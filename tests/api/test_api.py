@@ -127,6 +127,10 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/infographics/{infographic_id}/versions",
         "/api/v1/infographics/{infographic_id}/files/{fmt}",
         "/api/v1/programmes/{slug}/deliverables",
+        # The Charter questionnaire's editions (citygrow/api/survey.py, issue 15).
+        "/api/v1/charter/questionnaires",
+        "/api/v1/charter/questionnaires/{questionnaire_id}",
+        "/api/v1/charter/questionnaires/{questionnaire_id}/file",
     }
 
 

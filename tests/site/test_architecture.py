@@ -22,6 +22,7 @@ LAYERS = [
     "catalogue",
     "practices",
     "assessments",
+    "survey",
     "mentoring",
     "plans",
     "reporting",
@@ -55,6 +56,7 @@ PURE = [
     "publishing/charts.py",
     "publishing/textfit.py",
     "publishing/infographic.py",
+    "survey/questionnaire_file.py",
 ]
 
 

@@ -53,6 +53,7 @@ from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressU
 from citygrow.practices import services as practice_services
 from citygrow.practices.models import Practice
 from citygrow.reporting.models import Infographic
+from citygrow.survey.models import Questionnaire
 from tests.support.clients import client_as
 from tests.support.plans import SIGNED_PDF, assess_athens, endorse, key_factor
 from tests.support.roles import ROLES
@@ -411,6 +412,15 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     # Infographics (issue 14): the public column's is published, the private one's a draft
     # (version 2) of the same pairing, seen by Athens's team on theme A.
     "reporting:gallery": everyone(OK),
+    # The Charter questionnaire (issue 15): every edition is public; coordinators add one.
+    "survey:charter": everyone(OK),
+    "survey:questionnaire": everyone(OK),
+    "survey:questionnaire_new": coordinators(),
+    "survey:questionnaire_file": everyone(OK),
+    "api:list_questionnaires": everyone(OK),
+    "api:load_questionnaire": everyone(OK),  # its path's GET lists the editions
+    "api:get_questionnaire": everyone(OK),
+    "api:questionnaire_file": everyone(OK),
     "reporting:deliverables": coordinators(),
     "api:get_deliverables": everyone(OK),
     "api:put_deliverables": everyone(OK),  # its path's GET is the deliverables
@@ -634,10 +644,15 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     if route in PLAN_API_ROUTES:
         return in_plan_api
     programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
+    charter = {"pk": Questionnaire.objects.get(label="charter-2010").pk}
     athens = {"slug": "test-programme", "city": "athens"}
     return {
         "front:programme": programme,
         "reporting:deliverables": programme,
+        "survey:questionnaire": charter,
+        "survey:questionnaire_file": charter,
+        "api:get_questionnaire": {"questionnaire_id": charter["pk"]},
+        "api:questionnaire_file": {"questionnaire_id": charter["pk"]},
         "api:get_deliverables": programme,
         "api:put_deliverables": programme,
         "mentoring:programme_edit": programme,

@@ -52,6 +52,13 @@ class Command(BaseCommand):
             "load_toolkit", settings.DATA_DIR / "toolkits", stdout=self.stdout, stderr=self.stderr
         )
         Practice.objects.all().refresh_search_index()
+        # The Charter questionnaire, its roles and commitments in our summary (issue 15).
+        call_command(
+            "load_questionnaire",
+            settings.DATA_DIR / "surveys",
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )
         ensure_default_statuses()
         if demo:
             self._create_demo_people()

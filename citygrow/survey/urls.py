@@ -1,0 +1,15 @@
+from django.urls import path
+
+from citygrow.survey import views
+
+app_name = "survey"
+urlpatterns = [
+    path("charter/", views.charter, name="charter"),
+    path("charter/questionnaires/new/", views.questionnaire_new, name="questionnaire_new"),
+    path("charter/questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),
+    path(
+        "charter/questionnaires/<int:pk>/file/",
+        views.questionnaire_file,
+        name="questionnaire_file",
+    ),
+]

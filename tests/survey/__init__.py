@@ -1,0 +1,2 @@
+"""Tests of the Charter survey app: questionnaire files (checking, loading, round trip), the
+questionnaire pages and the API."""
