@@ -57,6 +57,7 @@ PURE = [
     "publishing/textfit.py",
     "publishing/infographic.py",
     "survey/questionnaire_file.py",
+    "survey/scoring.py",
 ]
 
 
