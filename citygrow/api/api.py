@@ -85,6 +85,7 @@ def _city(
         "key_figures": [figure_out(f) for f in latest_figures(figures.values())],
         "charter_signatory": city.charter_signatory,
         "charter_signed_on": city.charter_signed_on.isoformat() if city.charter_signed_on else None,
+        "charter_signed_by": city.charter_signed_by,
         "url": absolute(request, city.get_absolute_url()),
     }
 
@@ -305,3 +306,4 @@ api.add_router("", "citygrow.api.pairings.router")  # the pairing page's data
 api.add_router("", "citygrow.api.infographics.router")  # pairings' infographics, the gallery
 api.add_router("", "citygrow.api.deliverables.router")  # a programme's deliverables
 api.add_router("", "citygrow.api.survey.router")  # the Charter questionnaire's editions
+api.add_router("", "citygrow.api.signatories.router")  # the Charter's signatories

@@ -1,8 +1,13 @@
 """Cities' key figures in the JSON API (issue 13): each value with its year and source, and
 their history; coordinators record figures and define indicators, through the same services
 as the city page (citygrow.people.services), so both refuse the same things (422, by field).
+
+A city's Integrating Cities Charter signature (issue 15, part 1): coordinators record it
+(PUT) or withdraw it (DELETE) at /cities/{slug}/charter, through the services of the page
+(/cities/<slug>/charter/). The list of signatories is citygrow.api.signatories.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write, signed_in
-from citygrow.api.common import ANYONE, READ, WRITE, forbidden, invalid
+from citygrow.api.common import ANYONE, READ, WRITE, absolute, forbidden, invalid
 from citygrow.api.schemas import NO_NUL, CitySlug, ErrorOut, FigureOut
 from citygrow.people import services
 from citygrow.people.models import City, CityFigure, Indicator, latest_figures
@@ -20,6 +25,7 @@ from citygrow.people.models import City, CityFigure, Indicator, latest_figures
 router = Router(tags=["cities"])
 
 KEEP_FIGURES = "people.keep_city_figures"
+RECORD_CHARTER = "people.record_charter_signature"
 
 
 class IndicatorOut(Schema):
@@ -146,3 +152,83 @@ def record_figure(request: HttpRequest, slug: CitySlug, payload: FigureIn) -> An
         by=signed_in(request),
     )
     return Status(201, figure_out(figure))
+
+
+# The Charter signature (issue 15, part 1) ---------------------------------------------------
+
+
+class CharterSignatureIn(Schema):
+    signed_on: datetime.date | None = Field(
+        None, description="The day the city signed (YYYY-MM-DD): from February 2010 to today"
+    )
+    # No NUL pattern here: the service refuses a NUL character with its own message (422).
+    signed_by: str = Field(
+        "", max_length=1_000, description='Who signed, e.g. "the Mayor, Jane Doe" (at most 200)'
+    )
+
+
+class CharterSignatureOut(Schema):
+    city: str
+    slug: str
+    charter_signatory: bool | None = Field(description="None when not known")
+    charter_signed_on: datetime.date | None
+    charter_signed_by: str = Field(description="Who signed for the city; empty when not known")
+    url: str = Field(description="The city's page")
+
+
+def charter_out(request: HttpRequest, city: City) -> dict[str, Any]:
+    """A city's Charter signature as the API gives it."""
+    return {
+        "city": city.name,
+        "slug": city.slug,
+        "charter_signatory": city.charter_signatory,
+        "charter_signed_on": city.charter_signed_on,
+        "charter_signed_by": city.charter_signed_by,
+        "url": absolute(request, city.get_absolute_url()),
+    }
+
+
+def _refuse_unless_charter_keeper(request: HttpRequest) -> None:
+    require_write(request)
+    if not signed_in(request).has_perm(RECORD_CHARTER):
+        raise forbidden(_("Only coordinators record cities' Charter signatures."))
+
+
+@router.put(
+    "/cities/{slug}/charter",
+    response={**WRITE, 200: CharterSignatureOut},
+    auth=SIGNED_IN,
+    summary="Record a city's Charter signature",
+)
+def record_charter_signature(
+    request: HttpRequest, slug: CitySlug, payload: CharterSignatureIn
+) -> Any:
+    """For coordinators: the day the city signed the Integrating Cities Charter and who signed;
+    a signature already recorded is corrected. Refused (422, by field, nothing stored): no date,
+    a date in the future or before the Charter's launch (February 2010), no signer, a signer of
+    more than 200 characters or with a NUL character."""
+    city = get_object_or_404(City, slug=slug)
+    _refuse_unless_charter_keeper(request)
+    city = services.record_charter_signature(
+        city=city,
+        signed_on=payload.signed_on,
+        signed_by=payload.signed_by,
+        by=signed_in(request),
+    )
+    return charter_out(request, city)
+
+
+@router.delete(
+    "/cities/{slug}/charter",
+    response={**WRITE, 200: CharterSignatureOut},
+    auth=SIGNED_IN,
+    summary="Withdraw a city's Charter signature",
+)
+def withdraw_charter_signature(request: HttpRequest, slug: CitySlug) -> Any:
+    """For coordinators: the city is not a signatory (e.g. a signature recorded by mistake);
+    its date and signer are cleared (the audit trail keeps them). Refused (422) for a city not
+    recorded as a signatory."""
+    city = get_object_or_404(City, slug=slug)
+    _refuse_unless_charter_keeper(request)
+    city = services.withdraw_charter_signature(city=city, by=signed_in(request))
+    return charter_out(request, city)

@@ -56,6 +56,7 @@ class CityOut(Schema):
     )
     charter_signatory: bool | None = Field(description="None when not known")
     charter_signed_on: str | None
+    charter_signed_by: str = Field(description="Who signed for the city; empty when not known")
     url: str
 
 

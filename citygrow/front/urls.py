@@ -13,4 +13,6 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views_programmes.programme_detail, name="programme"),
     path("cities/<slug:slug>/figures/new/", views.city_figure_add, name="city_figure_add"),
     path("cities/<slug:slug>/indicators/new/", views.indicator_add, name="indicator_add"),
+    # A city's Charter signature, recorded by coordinators (issue 15, part 1).
+    path("cities/<slug:slug>/charter/", views.city_charter, name="city_charter"),
 ]

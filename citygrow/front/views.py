@@ -10,7 +10,12 @@ from citygrow.core.decorators import permission_required
 from citygrow.core.errors import ServiceError
 from citygrow.mentoring.models import Pairing, SchemeCity
 from citygrow.people import services as people_services
-from citygrow.people.forms import CityFigureForm, IndicatorForm
+from citygrow.people.forms import (
+    CharterSignatureForm,
+    CharterWithdrawalForm,
+    CityFigureForm,
+    IndicatorForm,
+)
 from citygrow.people.models import City, CityFigure, latest_figures
 from citygrow.plans.adoptions import adopted_by
 from citygrow.plans.followup import due_for_city
@@ -18,6 +23,7 @@ from citygrow.practices.models import Practice
 from citygrow.reporting.models import Infographic
 
 KEEP_FIGURES = "people.keep_city_figures"
+RECORD_CHARTER = "people.record_charter_signature"
 
 
 @require_safe
@@ -125,3 +131,41 @@ def _figure_page(
         figure_form.initial["indicator"] = int(request.GET["indicator"])
     context = {"city": city, "form": figure_form, "indicator_form": indicator_form}
     return render(request, "front/city_figure_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(RECORD_CHARTER)
+def city_charter(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a city's Charter signature (or correct it), or withdraw one recorded by mistake
+    (the form whose button was pressed: `withdraw`). Bad input: 400, the form with its
+    messages, nothing stored."""
+    city = get_object_or_404(City.objects.select_related("country"), slug=slug)
+    withdrawing = request.method == "POST" and "withdraw" in request.POST
+    initial = {"signed_on": city.charter_signed_on, "signed_by": city.charter_signed_by}
+    form = CharterSignatureForm(
+        request.POST if request.method == "POST" and not withdrawing else None, initial=initial
+    )
+    withdrawal = CharterWithdrawalForm(request.POST if withdrawing else None, prefix="withdraw")
+    bound = withdrawal if withdrawing else form
+    if bound.is_bound and bound.is_valid():
+        user = request.user
+        try:
+            if withdrawing:
+                people_services.withdraw_charter_signature(city=city, by=user)  # type: ignore[arg-type]
+                done = _("%(city)s is now recorded as not a signatory of the Charter.")
+            else:
+                people_services.record_charter_signature(
+                    city=city,
+                    signed_on=form.cleaned_data["signed_on"],
+                    signed_by=form.cleaned_data["signed_by"],
+                    by=user,  # type: ignore[arg-type]
+                )
+                done = _("%(city)s's Charter signature is recorded.")
+        except ServiceError as error:
+            error.show_on(bound)
+        else:
+            messages.success(request, done % {"city": city.name})
+            return redirect(reverse("front:city", args=[city.slug]) + "#charter")
+    context = {"city": city, "form": form, "withdrawal": withdrawal}
+    status = 400 if bound.is_bound else 200
+    return render(request, "front/city_charter_form.html", context, status=status)

@@ -241,3 +241,36 @@ class IndicatorForm(forms.Form):
         label=_("Kind"), choices=Indicator.Kind.choices, widget=forms.RadioSelect
     )
     description = forms.CharField(label=_("What it counts"), max_length=300, required=False)
+
+
+class CharterSignatureForm(forms.Form):
+    """A city's Charter signature: people.services.record_charter_signature checks the rest
+    (the date against today and the Charter's launch, the signer)."""
+
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the city signed the Integrating Cities Charter (YYYY-MM-DD)."),
+        error_messages={
+            "required": _("Give the date the Charter was signed."),
+            "invalid": _("Enter a date as YYYY-MM-DD, e.g. 2010-02-04."),
+        },
+    )
+    signed_by = forms.CharField(
+        label=_("Signed by"),
+        max_length=200,
+        help_text=_('Who signed for the city, e.g. "the Mayor, Jane Doe".'),
+        error_messages={
+            "required": _('Say who signed for the city, e.g. "the Mayor, Jane Doe".'),
+            "null_characters_not_allowed": _("The signer cannot contain a NUL character."),
+        },
+    )
+
+
+class CharterWithdrawalForm(forms.Form):
+    """Marking a city as not a signatory (a signature recorded by mistake)."""
+
+    confirm = forms.BooleanField(
+        label=_("This city has not signed the Charter: remove its signature"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

@@ -42,7 +42,21 @@ class Country(models.Model):
         return self.name
 
 
+#: The Integrating Cities Charter was launched in February 2010 (at Integrating Cities IV, in
+#: London): no city signed it before.
+CHARTER_LAUNCHED_ON = datetime.date(2010, 2, 1)
+
+
 class CityQuerySet(models.QuerySet["City"]):
+    def signatories(self) -> "CityQuerySet":
+        """The cities recorded as Charter signatories, with their country, by signing date (an
+        unknown date last) then name."""
+        return (
+            self.filter(charter_signatory=True)
+            .select_related("country")
+            .order_by(models.F("charter_signed_on").asc(nulls_last=True), "name")
+        )
+
     def with_practice_count(self) -> "CityQuerySet":
         """Annotate each city with `practice_count`: its practices that the public may read."""
         return self.annotate(
@@ -69,6 +83,12 @@ class City(models.Model):
         help_text=_("Leave empty when not known."),
     )
     charter_signed_on = models.DateField(_("Charter signed on"), null=True, blank=True)
+    charter_signed_by = models.CharField(
+        _("Charter signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_('Who signed for the city, e.g. "the Mayor, Jane Doe".'),
+    )
     languages = models.CharField(
         _("working languages"),
         max_length=100,
@@ -86,6 +106,10 @@ class City(models.Model):
             models.CheckConstraint(
                 condition=Q(charter_signed_on__isnull=True) | Q(charter_signatory=True),
                 name="city_charter_date_only_for_signatories",
+            ),
+            models.CheckConstraint(
+                condition=Q(charter_signed_by="") | Q(charter_signatory=True),
+                name="city_charter_signer_only_for_signatories",
             ),
         ]
 

@@ -105,6 +105,8 @@ rules.add_perm("people.change_city", rules.is_staff)
 rules.add_perm("people.delete_city", rules.is_superuser)
 # Coordinators keep the cities' key figures (with year and source) and define new indicators.
 rules.add_perm("people.keep_city_figures", is_coordinator_or_superuser)
+# Coordinators record a city's Charter signature (date, who signed) or withdraw it (issue 15).
+rules.add_perm("people.record_charter_signature", is_coordinator_or_superuser)
 
 # Coordinators invite people into roles, read the audit trail, and export or erase a person's
 # data on request. Everybody may export their own data.

@@ -29,6 +29,7 @@ from citygrow.core.errors import ServiceError
 from citygrow.core.moments import stamp
 from citygrow.people import audit
 from citygrow.people.models import (
+    CHARTER_LAUNCHED_ON,
     FIRST_FIGURE_YEAR,
     ApiToken,
     AuditEntry,
@@ -290,6 +291,93 @@ def record_figure(
         at=at,
     )
     return figure
+
+
+# -- the Integrating Cities Charter's signatories (issue 15, part 1) ---------------------------
+
+_CHARTER_FIELDS = ["charter_signatory", "charter_signed_on", "charter_signed_by"]
+
+
+@transaction.atomic
+def record_charter_signature(
+    *,
+    city: City,
+    signed_on: datetime.date | None,
+    signed_by: str,
+    by: User,
+    at: datetime.datetime | None = None,
+) -> City:
+    """Record that `city` signed the Integrating Cities Charter on `signed_on`, signed by
+    `signed_by` (e.g. "the Mayor, Jane Doe"); a city already recorded as a signatory has its
+    record corrected. Audited, with the values before and after.
+
+    Refuses (ServiceError, by field): no date, a date after the day it is recorded or before
+    the Charter was launched (February 2010); no signer, a signer of more than 200 characters
+    or with a NUL character."""
+    today = timezone.localdate(at or timezone.now())
+    if signed_on is None:
+        raise ServiceError(gettext("Give the date the Charter was signed."), "signed_on")
+    if signed_on > today:
+        raise ServiceError(
+            gettext("The date of the signature cannot be in the future."), "signed_on"
+        )
+    if signed_on < CHARTER_LAUNCHED_ON:
+        raise ServiceError(
+            gettext(
+                "The Charter was launched in February 2010: no city signed it before "
+                "1 February 2010."
+            ),
+            "signed_on",
+        )
+    if "\x00" in signed_by:
+        raise ServiceError(gettext("The signer cannot contain a NUL character."), "signed_by")
+    signed_by = " ".join(signed_by.split())
+    if not signed_by:
+        raise ServiceError(
+            gettext('Say who signed for the city, e.g. "the Mayor, Jane Doe".'), "signed_by"
+        )
+    if len(signed_by) > 200:
+        raise ServiceError(gettext("The signer has at most 200 characters."), "signed_by")
+    city = City.objects.select_for_update().get(pk=city.pk)
+    before = audit.field_values(city, _CHARTER_FIELDS)
+    city.charter_signatory = True
+    city.charter_signed_on = signed_on
+    city.charter_signed_by = signed_by
+    city.save(update_fields=_CHARTER_FIELDS)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=city,
+        city=city,
+        changes=audit.changes_between(before, audit.field_values(city, _CHARTER_FIELDS)),
+        at=at,
+    )
+    return city
+
+
+@transaction.atomic
+def withdraw_charter_signature(
+    *, city: City, by: User, at: datetime.datetime | None = None
+) -> City:
+    """Record that `city` is not a Charter signatory (e.g. a signature recorded by mistake):
+    its date and signer are cleared. Audited. Refuses a city not recorded as a signatory."""
+    city = City.objects.select_for_update().get(pk=city.pk)
+    if city.charter_signatory is not True:
+        raise ServiceError(gettext("This city is not recorded as a Charter signatory."))
+    before = audit.field_values(city, _CHARTER_FIELDS)
+    city.charter_signatory = False
+    city.charter_signed_on = None
+    city.charter_signed_by = ""
+    city.save(update_fields=_CHARTER_FIELDS)
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        target=city,
+        city=city,
+        changes=audit.changes_between(before, audit.field_values(city, _CHARTER_FIELDS)),
+        at=at,
+    )
+    return city
 
 
 # -- invitations, roles and tokens -------------------------------------------------------------

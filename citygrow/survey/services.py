@@ -110,7 +110,9 @@ def load_questionnaire(
     replace: bool = False,
     by: Any = None,
 ) -> LoadResult:
-    """Store one questionnaire edition in one transaction, and record it in the audit trail.
+    """Store one questionnaire edition in one transaction, and record it in the audit trail
+    when a person (`by`) loaded it; a load from the command line (the seed, a deployment), like
+    a toolkit file's, is not a person's act and is not recorded.
 
     The same content loaded twice changes nothing. Different content for a stored edition (the
     same `edition.label`) is refused (QuestionnaireFileError) unless `replace` is true, when the
@@ -137,6 +139,8 @@ def load_questionnaire(
         existing.delete()
     questionnaire = _create(document, fingerprint)
     outcome = Outcome.REPLACED if existing is not None else Outcome.CREATED
+    if by is None:
+        return LoadResult(questionnaire, outcome)
     audit.record(
         actor=by,
         action=AuditEntry.Action.CHANGE if existing is not None else AuditEntry.Action.CREATE,

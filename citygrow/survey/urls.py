@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from citygrow.survey import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
         views.questionnaire_file,
         name="questionnaire_file",
     ),
+    path("", include("citygrow.survey.urls_signatories")),
 ]

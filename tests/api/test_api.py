@@ -131,6 +131,9 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/charter/questionnaires",
         "/api/v1/charter/questionnaires/{questionnaire_id}",
         "/api/v1/charter/questionnaires/{questionnaire_id}/file",
+        # The Charter's signatories (citygrow/api/cities.py, signatories.py; issue 15).
+        "/api/v1/cities/{slug}/charter",
+        "/api/v1/charter/signatories",
     }
 
 

@@ -418,6 +418,11 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "survey:questionnaire_new": coordinators(),
     "survey:questionnaire_file": everyone(OK),
     "api:list_questionnaires": everyone(OK),
+    "front:city_charter": coordinators(),
+    "survey:signatories": everyone(OK),
+    "api:record_charter_signature": everyone(NOT_ALLOWED),  # PUT and DELETE only
+    "api:withdraw_charter_signature": everyone(NOT_ALLOWED),  # the same path
+    "api:list_signatories": everyone(OK),
     "api:load_questionnaire": everyone(OK),  # its path's GET lists the editions
     "api:get_questionnaire": everyone(OK),
     "api:questionnaire_file": everyone(OK),
@@ -809,6 +814,9 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:get_city": {"slug": practice.city.slug},
         "api:city_figures": {"slug": practice.city.slug},
         "api:record_figure": {"slug": practice.city.slug},
+        "front:city_charter": {"slug": practice.city.slug},
+        "api:record_charter_signature": {"slug": practice.city.slug},
+        "api:withdraw_charter_signature": {"slug": practice.city.slug},
         "api:revoke_my_token": {"token_id": 1},
     }.get(route, {})
 
