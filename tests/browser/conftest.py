@@ -14,7 +14,8 @@ Fixtures:
 """
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,16 +104,56 @@ def browser() -> Iterator[Any]:
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+class _CountRequests:
+    """The live server's application, counting the requests it is still answering.
+
+    On SQLite the live server's threads share the test's in-memory database connection. A request
+    the browser made just before the test ended (an htmx swap, an image) could still hold a
+    transaction open on it when pytest-django empties the database, which then fails with
+    "cannot start a transaction within a transaction". `site` waits for this count to reach
+    zero before the database is emptied."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.busy = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        with self.idle:
+            self.busy += 1
+        result = None
+        try:
+            result = self.app(environ, start_response)
+            yield from result
+        finally:
+            # The WSGI server closes this generator when the response is sent or abandoned.
+            if result is not None and hasattr(result, "close"):
+                result.close()
+            with self.idle:
+                self.busy -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 30) -> None:
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.busy == 0, timeout=timeout):
+                raise RuntimeError(f"the live server still answers {self.busy} request(s)")
+
+
 @pytest.fixture
-def site(live_server: Any, transactional_db: None) -> str:
+def site(live_server: Any, transactional_db: None) -> Iterator[str]:
     """The live server's base URL (no trailing slash), with the seed data loaded.
 
     live_server tests run with transactional_db, which empties the database after each test,
-    so the seed runs for every test (about 0.4 s).
+    so the seed runs for every test (about 0.4 s). After the test (and after `page` has closed
+    its browser context), this waits until the server has finished every request.
     """
+    server = live_server.thread.httpd
+    if not isinstance(server.get_app(), _CountRequests):
+        server.set_app(_CountRequests(server.get_app()))
     with open(os.devnull, "w") as devnull:
         call_command("seed", stdout=devnull)
-    return str(live_server.url)
+    yield str(live_server.url)
+    server.get_app().wait_until_idle()
 
 
 @pytest.fixture
