@@ -41,7 +41,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 fuzz = settings(
-    max_examples=50,
+    max_examples=30,  # 285 cases: 50 examples each took 14 of CI's minutes
     derandomize=True,
     database=None,
     deadline=None,

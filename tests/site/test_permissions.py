@@ -1053,13 +1053,13 @@ def clients(people) -> dict[str, Client]:
     return {role: client_as(people, role) for role in ROLES}
 
 
-def test_the_matrix(objects, clients, people):
-    """Every route, for every role, on both columns' objects. One test: the objects are made
-    once (they are the same for every route, and only read here), which took a third of the
+def check_routes(routes: list[str], objects, clients, people) -> None:
+    """Every route given, for every role, on both columns' objects. The objects are made once
+    per test (they are the same for every route, and only read here), which took a third of the
     whole suite's time when each route made them anew. A failure names the route, the person
     and the address; a request that raises is a failure too, and the others still run."""
     failures = []
-    for route in sorted(MATRIX):
+    for route in routes:
         for role in ROLES:
             for objs, expected in zip(objects, MATRIX[route][role], strict=True):
                 url = reverse(route, kwargs=kwargs_for(route, objs, people))
@@ -1071,3 +1071,9 @@ def test_the_matrix(objects, clients, people):
                 if status != expected:
                     failures.append(f"{route}: {role} on {url}: {status}, expected {expected}")
     assert not failures, f"{len(failures)} refusals differ:\n" + "\n".join(failures)
+
+
+def test_the_matrix_of_the_pages(objects, clients, people):
+    """The pages' half of the matrix; the API's half is in test_permissions_api.py, a file of
+    its own so that the two halves run on two test processes at once."""
+    check_routes(sorted(r for r in MATRIX if not r.startswith("api:")), objects, clients, people)
