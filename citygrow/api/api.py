@@ -306,4 +306,6 @@ api.add_router("", "citygrow.api.pairings.router")  # the pairing page's data
 api.add_router("", "citygrow.api.infographics.router")  # pairings' infographics, the gallery
 api.add_router("", "citygrow.api.deliverables.router")  # a programme's deliverables
 api.add_router("", "citygrow.api.survey.router")  # the Charter questionnaire's editions
+api.add_router("", "citygrow.api.survey_cycles.router")  # survey cycles and cities' responses
+api.add_router("", "citygrow.api.survey_results.router")  # the survey's results and files
 api.add_router("", "citygrow.api.signatories.router")  # the Charter's signatories

@@ -21,6 +21,7 @@ from citygrow.api.plans_core import acting_plan, visible_plan
 from citygrow.api.schemas import ErrorOut
 from citygrow.plans import services, transfer
 from citygrow.plans.documents import export_response
+from citygrow.publishing import tables
 
 router = Router(tags=["action plans"])
 
@@ -43,7 +44,7 @@ def export_actions_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     "/plans/{plan_id}/actions.xlsx",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra=file_response(
-        "The actions, one row each, as an Excel workbook.", transfer.XLSX_TYPE
+        "The actions, one row each, as an Excel workbook.", tables.XLSX_TYPE
     ),
     summary="The plan's actions as XLSX",
 )

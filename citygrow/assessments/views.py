@@ -38,6 +38,7 @@ from citygrow.core.access import get_for_user
 from citygrow.core.versions import renderer_version
 from citygrow.people.rules import may_see_private, roles_of
 from citygrow.publishing.charts import Series, radar_chart
+from citygrow.publishing.tables import defuse
 
 
 def _get_assessment_for_user(request: HttpRequest, pk: int, perm: str | None = None) -> Assessment:
@@ -552,14 +553,14 @@ def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response.write("\ufeff")  # so that spreadsheet programs read UTF-8
         writer = csv.writer(response)
         writer.writerow(ANSWER_COLUMNS)
-        writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
+        writer.writerows([defuse(value) for value in row] for row in rows)
     else:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Answers"
         sheet.append(ANSWER_COLUMNS)
         for row in rows:
-            sheet.append([_spreadsheet_safe(value) for value in row])
+            sheet.append([defuse(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -568,10 +569,3 @@ def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{_filename(assessment)}.{fmt}"'
     return response
-
-
-def _spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -18,6 +18,8 @@ from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from citygrow.publishing.tables import defuse
+
 ACTIVITIES: tuple[str, ...] = ("preparation", "visits", "action_planning", "meetings")
 """The activities officers log days for, in the order reports list them (WorkLog.Activity)."""
 
@@ -199,20 +201,13 @@ def summary_rows(report: Report) -> list[tuple[str, Any]]:
     return rows
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _entry_row(line: LogLine) -> list[Any]:
     return [
         line.worked_on,
-        spreadsheet_safe(line.officer),
-        spreadsheet_safe(line.activity),
+        defuse(line.officer),
+        defuse(line.activity),
         trim(line.days),
-        spreadsheet_safe(line.note),
+        defuse(line.note),
     ]
 
 
@@ -224,7 +219,7 @@ def to_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for label, value in summary_rows(report):
-        writer.writerow([label, "" if value is None else spreadsheet_safe(value)])
+        writer.writerow([label, "" if value is None else defuse(value)])
     writer.writerow([])
     writer.writerow(ENTRY_COLUMNS)
     for line in report.lines:
@@ -241,7 +236,7 @@ def to_xlsx(report: Report) -> bytes:
     summary = workbook.active
     summary.title = "Summary"
     for label, value in summary_rows(report):
-        summary.append([label, spreadsheet_safe(value)])
+        summary.append([label, defuse(value)])
         cell = summary.cell(row=summary.max_row, column=2)
         if isinstance(value, Decimal):
             cell.number_format = "#,##0.00" if "EUR" in label else "0.##"

@@ -32,6 +32,7 @@ from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
 from citygrow.plans.models import Action, ActionPlan, Endorsement, PlanVersion, progress_of
 from citygrow.plans.numbering import numbered
 from citygrow.practices.models import Practice
+from citygrow.publishing import tables
 
 
 @dataclass(frozen=True)
@@ -503,8 +504,8 @@ def export_response(plan: ActionPlan, fmt: str) -> HttpResponse:
     """The plan's actions as a CSV or XLSX file to download (pages and API)."""
     rows = transfer.export_rows(plan)
     if fmt == "csv":
-        response = HttpResponse(transfer.csv_bytes(rows), content_type=transfer.CSV_TYPE)
+        response = HttpResponse(transfer.csv_bytes(rows), content_type=tables.CSV_TYPE)
     else:
-        response = HttpResponse(transfer.xlsx_bytes(rows), content_type=transfer.XLSX_TYPE)
+        response = HttpResponse(transfer.xlsx_bytes(rows), content_type=tables.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename(plan)}-actions.{fmt}"'
     return response

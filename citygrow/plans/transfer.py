@@ -37,6 +37,7 @@ from django.utils.translation import ngettext
 
 from citygrow.plans.compare import ACTION_HEAD, ACTION_PLANNING
 from citygrow.plans.numbering import numbered
+from citygrow.publishing.tables import defuse, undefuse
 
 COLUMNS: tuple[str, ...] = (
     "objective",
@@ -95,12 +96,6 @@ MAX_UNPACKED = 20 * 1024 * 1024
 MAX_BUDGET = Decimal("9999999999.99")  # Action.budget: 12 digits, 2 decimals
 MAX_WEIGHT = Decimal("99999.99")  # Action.weight: 7 digits, 2 decimals
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-#: What spreadsheet programs take for the start of a formula ("'" too, so that the quote put
-#: before those can be told apart from one typed by a person: see `defuse`).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 Cell = str | int | float | None
 """A cell as read: text, a number, or empty (dates become ISO text)."""
@@ -112,24 +107,6 @@ class FileRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# Formulas ------------------------------------------------------------------------------------
-
-
-def defuse(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading quote (as in the assessment
-    export); so does text starting with a quote, so that `undefuse` restores it exactly."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def undefuse(text: str) -> str:
-    """The text `defuse` was given: drops the quote it put before a formula character."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
 
 
 # Reading a file ------------------------------------------------------------------------------

@@ -3,14 +3,18 @@ itself on, with optional extra questions (docs/questionnaire-format.md)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from citygrow.catalogue.toolkit_file import prune
+from citygrow.people.rules import roles_of
+from citygrow.survey import scoring
 
 
 class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
@@ -214,3 +218,251 @@ class ExtraQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:60]}"
+
+
+# -- cycles: a round of the survey, the cities' responses and their answers (issue 15 part 3) --
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def open_on(self, day: datetime.date) -> CycleQuerySet:
+        """The cycles taking answers on `day` (from the opening day to the closing day, both
+        included)."""
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+    def with_counts(self) -> CycleQuerySet:
+        """Annotate `invited` (responses) and `submitted` (submitted or accepted responses)."""
+        return self.annotate(
+            invited=models.Count("responses", distinct=True),
+            submitted=models.Count(
+                "responses",
+                filter=models.Q(responses__status__in=Response.SUBMITTED_STATES),
+                distinct=True,
+            ),
+        )
+
+
+class Cycle(models.Model):
+    """One round of the biennial survey (e.g. "2019"), on one questionnaire edition. Cities are
+    invited by giving each a Response; they answer from the opening day to the closing day."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("questionnaire edition"),
+    )
+    label = models.CharField(
+        _("cycle"), max_length=40, unique=True, help_text=_('How the network names it: "2019".')
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    results_published_at = models.DateTimeField(
+        _("results published at"),
+        null=True,
+        blank=True,
+        help_text=_("When the coordinator published the cycle's aggregates (public from then)."),
+    )
+    reminded_on = models.DateField(
+        _("reminders sent on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the reminder e-mails went out (they go out once)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        verbose_name = _("survey cycle")
+        verbose_name_plural = _("survey cycles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="survey_cycle_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("survey:cycle", args=[self.pk])
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+    def phase_on(self, day: datetime.date) -> str:
+        """ "upcoming", "open" or "closed" on `day`."""
+        if day < self.opens_on:
+            return "upcoming"
+        return "open" if day <= self.closes_on else "closed"
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def visible_to(self, user: Any) -> ResponseQuerySet:
+        """The responses `user` may read: their own cities' (officers), all (coordinators,
+        superusers), and those the city agreed to publish once accepted (everyone)."""
+        public = models.Q(status=Response.Status.ACCEPTED, answers_public=True)
+        if user.is_superuser:
+            return self
+        roles = roles_of(user)
+        if roles.coordinator:
+            return self
+        return self.filter(public | models.Q(city__in=roles.officer_of))
+
+
+class Response(models.Model):
+    """A city's response in a cycle: made when the city is invited, then answered, submitted,
+    and returned for changes or accepted by a coordinator."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("invited")
+        DRAFT = "draft", _("in progress")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for changes")
+        ACCEPTED = "accepted", _("accepted")
+
+    SUBMITTED_STATES = ("submitted", "accepted")
+    EDITABLE_STATES = ("invited", "draft", "returned")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="responses")
+    city = models.ForeignKey(
+        "people.City", on_delete=models.PROTECT, related_name="charter_responses"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("returned or accepted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    return_note = models.TextField(
+        _("why it was returned"), blank=True, max_length=5_000, help_text=_("For the city.")
+    )
+    answers_public = models.BooleanField(
+        _("the city publishes its answers"),
+        default=False,
+        help_text=_("Once accepted, the city's answers are public if the city agrees."),
+    )
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "city__name"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "city"], name="survey_one_response_per_city"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["invited", "draft", "submitted", "returned", "accepted"]
+                ),
+                name="survey_response_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} · {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("survey:response", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether its answers can change (the cycle's dates are checked by the services)."""
+        return self.status in self.EDITABLE_STATES
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in self.SUBMITTED_STATES
+
+    def previous(self) -> Response | None:
+        """The city's response in the latest earlier cycle that it submitted (submitted or
+        accepted): the starting point offered for this one. One query."""
+        return (
+            Response.objects.filter(
+                city=self.city_id,
+                status__in=self.SUBMITTED_STATES,
+                cycle__opens_on__lt=self.cycle.opens_on,
+            )
+            .select_related("cycle")
+            .order_by("-cycle__opens_on", "-cycle_id")
+            .first()
+        )
+
+
+class CommitmentAnswer(models.Model):
+    """A city's rating of one commitment in a response, with evidence, links and the answers
+    to the commitment's extra questions (`extra`: question code -> value)."""
+
+    class Rating(models.TextChoices):
+        FULLY = scoring.Rating.FULLY.value, _("Fully")
+        PARTLY = scoring.Rating.PARTLY.value, _("Partly")
+        NOT_AT_ALL = scoring.Rating.NOT_AT_ALL.value, _("Not at all")
+        NOT_APPLICABLE = scoring.Rating.NOT_APPLICABLE.value, _("Not applicable")
+        DONT_KNOW = scoring.Rating.DONT_KNOW.value, _("Don't know")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(_("rating"), max_length=14, choices=Rating.choices)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=10_000)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    extra = models.JSONField(_("extra answers"), default=dict, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text=_("Raised by one at every change; a save must name the version it saw."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("commitment rating")
+        verbose_name_plural = _("commitment ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "commitment"], name="survey_one_rating_per_commitment"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    rating__in=["fully", "partly", "not_at_all", "not_applicable", "dont_know"]
+                ),
+                name="survey_rating_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.rating}"
+
+
+class RoleNote(models.Model):
+    """The city's note on one role in a response."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="role_notes")
+    role = models.ForeignKey(CharterRole, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True, max_length=10_000)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "role"], name="survey_one_note_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_id}: {self.note[:40]}"

@@ -162,6 +162,11 @@ class CityScores:
         raise KeyError(code)
 
     @property
+    def roles_by_code(self) -> frozenset[str]:
+        """The codes of its roles."""
+        return frozenset(role.role for role in self.roles)
+
+    @property
     def data_gaps(self) -> tuple[str, ...]:
         """Every commitment rated "don't know", in questionnaire order."""
         return tuple(code for role in self.roles for code in role.data_gaps)

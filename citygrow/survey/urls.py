@@ -13,4 +13,7 @@ urlpatterns = [
         name="questionnaire_file",
     ),
     path("", include("citygrow.survey.urls_signatories")),
+    # Before the cycles' routes: "charter/responses/<pk>/<action>/" would take "results".
+    path("", include("citygrow.survey.urls_results")),
+    path("", include("citygrow.survey.urls_cycles")),
 ]

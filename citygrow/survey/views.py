@@ -14,10 +14,15 @@ from citygrow.survey import services
 from citygrow.survey.forms import UploadForm
 from citygrow.survey.models import Questionnaire
 from citygrow.survey.questionnaire_file import QuestionnaireFileError, dump_questionnaire
+from citygrow.survey.views_cycles import CycleRow, cycle_rows
 
 
 def _render_edition(
-    request: HttpRequest, questionnaire: Questionnaire | None, *, is_charter_page: bool
+    request: HttpRequest,
+    questionnaire: Questionnaire | None,
+    *,
+    is_charter_page: bool,
+    cycles: list[CycleRow] | None = None,
 ) -> HttpResponse:
     editions = list(Questionnaire.objects.only("pk", "label", "year", "title", "status"))
     current = next((e for e in editions if e.status == Questionnaire.Status.PUBLISHED), None)
@@ -30,16 +35,19 @@ def _render_edition(
             "current": current,
             "is_charter_page": is_charter_page,
             "may_add": request.user.has_perm("survey.add_questionnaire"),
+            "cycles": cycles,
+            "may_open_cycle": is_charter_page and request.user.has_perm("survey.add_cycle"),
         },
     )
 
 
 @require_safe
 def charter(request: HttpRequest) -> HttpResponse:
-    """The current edition: roles and commitments, the source credited, the scale explained."""
+    """The current edition: roles and commitments, the source credited, the scale explained;
+    and the survey's cycles, newest first."""
     current = Questionnaire.objects.current()
     full = Questionnaire.objects.with_content().get(pk=current.pk) if current else None
-    return _render_edition(request, full, is_charter_page=True)
+    return _render_edition(request, full, is_charter_page=True, cycles=cycle_rows())
 
 
 @require_safe

@@ -134,6 +134,25 @@ def test_the_openapi_document_describes_every_route(client):
         # The Charter's signatories (citygrow/api/cities.py, signatories.py; issue 15).
         "/api/v1/cities/{slug}/charter",
         "/api/v1/charter/signatories",
+        # Survey cycles and the cities' responses (citygrow/api/survey_cycles.py, issue 15).
+        "/api/v1/charter/cycles",
+        "/api/v1/charter/cycles/{cycle_id}",
+        "/api/v1/charter/cycles/{cycle_id}/invitations",
+        "/api/v1/charter/responses/{response_id}",
+        "/api/v1/charter/responses/{response_id}/commitments/{commitment_code}",
+        "/api/v1/charter/responses/{response_id}/roles/{role_code}/note",
+        "/api/v1/charter/responses/{response_id}/submit",
+        "/api/v1/charter/responses/{response_id}/return",
+        "/api/v1/charter/responses/{response_id}/accept",
+        "/api/v1/charter/responses/{response_id}/start-from-previous",
+        "/api/v1/charter/responses/{response_id}/publish",
+        "/api/v1/charter/responses/{response_id}/unpublish",
+        "/api/v1/charter/cycles/{cycle_id}/results",
+        "/api/v1/charter/cycles/{cycle_id}/results/publish",
+        "/api/v1/charter/cycles/{cycle_id}/results/withdraw",
+        "/api/v1/charter/cycles/{cycle_id}/answers/{fmt}",
+        "/api/v1/charter/responses/{response_id}/results",
+        "/api/v1/charter/responses/{response_id}/results/pdf",
     }
 
 

@@ -31,6 +31,7 @@ from citygrow.practices.models import Practice
 from citygrow.reporting import services as reporting_services
 from tests.support.clients import authorization
 from tests.support.plans import assess_athens, athens_pairing, key_factor
+from tests.support.survey import open_cycle_for, rate, response_of
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -105,6 +106,11 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
     infographic = reporting_services.start_infographic(
         pairing=athens_pairing(), by=people["facilitator"]
     )
+    # The Charter survey (issue 15): cycle "2019", open, Athens's response with PM1 rated (a
+    # PUT of it may meet a conflict) and Helsinki's (not the officer's city).
+    cycle = open_cycle_for(people)
+    survey_response = response_of(cycle, "Athens")
+    rate(survey_response, {"PM1": "fully"}, by=people["officer"])
     cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],
@@ -124,6 +130,10 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         "key_factor": [1, 2],  # a key factor's number in an assessment's toolkit
         "infographic_id": [infographic.pk],
         "fmt": ["svg"],  # (the PDF and PNG take a second each: tested in tests/reporting)
+        "cycle_id": [cycle.pk],
+        "response_id": [survey_response.pk, response_of(cycle, "Helsinki").pk],
+        "commitment_code": ["PM1", "SP2"],
+        "role_code": ["policy-maker", "buyer"],
     }
 
 

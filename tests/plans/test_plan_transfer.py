@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from citygrow.plans import transfer
 from citygrow.plans.models import Action, ActionPlan
+from citygrow.publishing import tables
 from tests.support.budgets import count_queries
 from tests.support.clients import bearer, web_client
 from tests.support.plans import add_actions, endorse
@@ -369,7 +370,7 @@ def test_the_api_exports_files(client, people, plan):
     assert response["Content-Type"].startswith("text/csv")
     assert response.content == export(web_client(people["officer"]), plan, "csv")
     response = client.get(f"/api/v1/plans/{plan.pk}/actions.xlsx", headers=headers)
-    assert response["Content-Type"] == transfer.XLSX_TYPE
+    assert response["Content-Type"] == tables.XLSX_TYPE
     assert client.get(url, headers=bearer(people["other_officer"])).status_code == 404
 
 

@@ -56,6 +56,8 @@ PURE = [
     "publishing/charts.py",
     "publishing/textfit.py",
     "publishing/infographic.py",
+    "publishing/tables.py",
+    "publishing/pdf.py",
     "survey/questionnaire_file.py",
     "survey/scoring.py",
 ]

@@ -53,10 +53,12 @@ from citygrow.plans.models import ActionPlan, Attachment, Endorsement, ProgressU
 from citygrow.practices import services as practice_services
 from citygrow.practices.models import Practice
 from citygrow.reporting.models import Infographic
-from citygrow.survey.models import Questionnaire
+from citygrow.survey import services as survey_services
+from citygrow.survey.models import CharterRole, Commitment, Questionnaire
 from tests.support.clients import client_as
 from tests.support.plans import SIGNED_PDF, assess_athens, endorse, key_factor
 from tests.support.roles import ROLES
+from tests.support.survey import open_cycle_for, rate, response_of
 
 OK, REDIRECT, FORBIDDEN, HIDDEN, NOT_ALLOWED, GONE, UNAUTHORISED = 200, 302, 403, 404, 405, 410, 401
 
@@ -243,6 +245,29 @@ def contribution_comments_api() -> dict[str, tuple[int, int]]:
     return result
 
 
+def survey_response() -> dict[str, tuple[int, int]]:
+    """A city's survey response: public once accepted with its answers public; a draft is seen
+    by the city's officers and the coordinators only (not its mentors or facilitators)."""
+    result = {role: (OK, HIDDEN) for role in ROLES}
+    result["officer"] = result["coordinator"] = (OK, OK)
+    return result
+
+
+def survey_answering() -> dict[str, tuple[int, int]]:
+    """Answering a response: the city's officers, while it is not submitted or accepted."""
+    result = {role: (FORBIDDEN, HIDDEN) for role in ROLES}
+    result["officer"] = (FORBIDDEN, OK)
+    result["coordinator"] = (FORBIDDEN, FORBIDDEN)
+    return result
+
+
+def survey_results() -> dict[str, tuple[int, int]]:
+    """A cycle's results: public once published, seen by coordinators before."""
+    result = {role: (OK, HIDDEN) for role in ROLES}
+    result["coordinator"] = (OK, OK)
+    return result
+
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "home": everyone(OK),
     "catalogue:toolkit_list": everyone(OK),
@@ -426,6 +451,43 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:load_questionnaire": everyone(OK),  # its path's GET lists the editions
     "api:get_questionnaire": everyone(OK),
     "api:questionnaire_file": everyone(OK),
+    # Survey cycles, responses and results (issue 15 parts 3-6): the public column's cycle has
+    # published results and Athens's response accepted with its answers public; the private
+    # column's cycle is unpublished, with Athens's response a draft.
+    "survey:cycle_new": coordinators(),
+    "survey:cycle": everyone(OK),
+    "survey:cycle_edit": everyone(NOT_ALLOWED),  # POST only
+    "survey:cycle_invite": everyone(NOT_ALLOWED),
+    "survey:response": survey_response(),
+    "survey:response_answer": survey_answering(),
+    "survey:rating_save": survey_answering(),  # its GET gives the stored form
+    "survey:role_note_save": everyone(NOT_ALLOWED),
+    "survey:response_action": everyone(NOT_ALLOWED),
+    "survey:cycle_results": survey_results(),
+    "survey:results_publish": everyone(NOT_ALLOWED),
+    "survey:cycle_export": survey_results(),
+    "survey:response_results": survey_response(),
+    "survey:response_results_pdf": survey_response(),
+    "api:list_survey_cycles": everyone(OK),
+    "api:open_survey_cycle": everyone(OK),  # its path's GET lists the cycles
+    "api:get_survey_cycle": everyone(OK),
+    "api:change_survey_cycle": everyone(OK),  # the same path's GET
+    "api:invite_to_survey_cycle": everyone(NOT_ALLOWED),
+    "api:get_survey_response": survey_response(),
+    "api:save_survey_rating": everyone(NOT_ALLOWED),
+    "api:save_survey_role_note": everyone(NOT_ALLOWED),
+    "api:submit_survey_response": everyone(NOT_ALLOWED),
+    "api:return_survey_response": everyone(NOT_ALLOWED),
+    "api:accept_survey_response": everyone(NOT_ALLOWED),
+    "api:start_survey_response_from_previous": everyone(NOT_ALLOWED),
+    "api:publish_survey_answers": everyone(NOT_ALLOWED),
+    "api:unpublish_survey_answers": everyone(NOT_ALLOWED),
+    "api:get_survey_results": survey_results(),
+    "api:publish_survey_results": everyone(NOT_ALLOWED),
+    "api:withdraw_survey_results": everyone(NOT_ALLOWED),
+    "api:survey_answers_file": survey_results(),
+    "api:get_city_survey_results": survey_response(),
+    "api:city_survey_results_pdf": survey_response(),
     "reporting:deliverables": coordinators(),
     "api:get_deliverables": everyone(OK),
     "api:put_deliverables": everyone(OK),  # its path's GET is the deliverables
@@ -605,6 +667,14 @@ PLAN_API_ROUTES = {
 }
 
 
+def survey_commitment(cycle) -> Commitment:
+    return Commitment.objects.get(questionnaire=cycle.questionnaire_id, code="PM1")
+
+
+def survey_role(cycle) -> CharterRole:
+    return CharterRole.objects.get(questionnaire=cycle.questionnaire_id, code="buyer")
+
+
 def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     toolkit, assessment = objects["toolkit"], objects["assessment"]
     practice = Practice.objects.filter(toolkit=toolkit).select_related("city").first()
@@ -651,6 +721,35 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
     programme, scheme = {"slug": "test-programme"}, {"slug": "test-programme", "code": "A"}
     charter = {"pk": Questionnaire.objects.get(label="charter-2010").pk}
     athens = {"slug": "test-programme", "city": "athens"}
+    cycle, response = objects["cycle"], objects["response"]
+    survey = {
+        "survey:cycle": {"pk": cycle.pk},
+        "survey:cycle_edit": {"pk": cycle.pk},
+        "survey:cycle_invite": {"pk": cycle.pk},
+        "survey:cycle_results": {"pk": cycle.pk},
+        "survey:results_publish": {"pk": cycle.pk, "action": "publish"},
+        "survey:cycle_export": {"pk": cycle.pk, "fmt": "csv"},
+        "survey:response": {"pk": response.pk},
+        "survey:response_answer": {"pk": response.pk},
+        "survey:rating_save": {"pk": response.pk, "commitment_pk": survey_commitment(cycle).pk},
+        "survey:role_note_save": {"pk": response.pk, "role_pk": survey_role(cycle).pk},
+        "survey:response_action": {"pk": response.pk, "action": "submit"},
+        "survey:response_results": {"pk": response.pk},
+        "survey:response_results_pdf": {"pk": response.pk},
+        "api:get_survey_cycle": {"cycle_id": cycle.pk},
+        "api:change_survey_cycle": {"cycle_id": cycle.pk},
+        "api:invite_to_survey_cycle": {"cycle_id": cycle.pk},
+        "api:get_survey_results": {"cycle_id": cycle.pk},
+        "api:publish_survey_results": {"cycle_id": cycle.pk},
+        "api:withdraw_survey_results": {"cycle_id": cycle.pk},
+        "api:survey_answers_file": {"cycle_id": cycle.pk, "fmt": "csv"},
+        "api:save_survey_rating": {"response_id": response.pk, "commitment_code": "PM1"},
+        "api:save_survey_role_note": {"response_id": response.pk, "role_code": "buyer"},
+    }
+    if route in survey:
+        return survey[route]
+    if route.startswith("api:") and "survey" in route and "cycle" not in route:
+        return {"response_id": response.pk}
     return {
         "front:programme": programme,
         "reporting:deliverables": programme,
@@ -1015,6 +1114,16 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
         )
         for number, status in ((1, "published"), (2, "draft"))
     }
+    # Survey cycles: 2017's results published, Athens's response accepted and public; 2019's
+    # unpublished, Athens's response a draft.
+    cycles = {label: open_cycle_for(people, label=label) for label in ("2017", "2019")}
+    for cycle in cycles.values():
+        rate(response_of(cycle), {"PM1": "fully"}, by=people["officer"])
+    accepted = response_of(cycles["2017"])
+    survey_services.submit_response(response=accepted, by=people["officer"])
+    survey_services.accept_response(response=accepted, by=people["coordinator"])
+    survey_services.set_answers_public(response=accepted, public=True, by=people["officer"])
+    survey_services.publish_results(cycle=cycles["2017"], by=people["coordinator"])
     visits = []
     for month, status in ((5, VisitReport.Status.PUBLISHED), (10, VisitReport.Status.DRAFT)):
         visit = Visit.objects.create(
@@ -1035,6 +1144,8 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "contribution": athens_contribution(people, published=True),
             "event": event,
             "infographic": infographics["published"],
+            "cycle": cycles["2017"],
+            "response": accepted,
         },
         {
             "toolkit": toolkit_a,
@@ -1044,6 +1155,8 @@ def objects(people, settings, tmp_path) -> tuple[dict, dict]:
             "contribution": athens_contribution(people, published=False),
             "event": event,
             "infographic": infographics["draft"],
+            "cycle": cycles["2019"],
+            "response": response_of(cycles["2019"]),
         },
     )
 

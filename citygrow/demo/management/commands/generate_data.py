@@ -2,6 +2,7 @@
 
     manage.py seed
     manage.py generate_data --cities 1000 --rounds 3 --seed 1
+    manage.py generate_data --cities 200 --rounds 1 --survey-cycles 3
 
 Everything it makes is fictitious and marked as such: countries "Testland A" to "Testland J"
 (codes XA to XJ), cities "Generated City 0001", ..., and on every published toolkit, for every
@@ -12,6 +13,11 @@ else is in the database and however many runs it took to make them. Each city an
 assessment draws from a random generator of its own, seeded by the seed and its name. Running
 the command again makes only what is missing (more cities, more rounds, a newly published
 toolkit), so it never duplicates anything.
+
+With `--survey-cycles N`, the generated cities are recorded as Charter signatories and answer N
+cycles of the Charter survey ("generated-2022", "generated-2024", ...: one every two years): every
+earlier cycle closed with every city's response accepted and its results published, the last one
+open today with about three cities in four having submitted (citygrow.demo.survey).
 
 One function per kind of data (countries, cities, assessments with their answers); a new kind
 (comments, pairings, practices) is a new function called from `Command.handle`.
@@ -28,8 +34,10 @@ from django.db import transaction
 from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.services import store_published_scores
 from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.demo.survey import GENERATED_EVIDENCE, make_cycle
 from citygrow.people.models import City, CityFigure, Country, Indicator
 from citygrow.people.services import ensure_standard_indicators
+from citygrow.survey.models import Questionnaire, Response
 
 #: The made-up countries: (code, name). X-codes are user-assigned in ISO 3166-1; XK, which
 #: some use for Kosovo, is left out.
@@ -58,6 +66,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
+            "--survey-cycles",
+            type=int,
+            default=0,
+            help="Charter survey cycles the generated cities answer (default 0).",
+        )
+        parser.add_argument(
             "--batch",
             type=int,
             default=100,
@@ -65,7 +79,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: object, cities: int, rounds: int, seed: int, batch: int, **options: object
+        self,
+        *args: object,
+        cities: int,
+        rounds: int,
+        seed: int,
+        batch: int,
+        survey_cycles: int,
+        **options: object,
     ) -> None:
         countries = generate_countries()
         self.stdout.write(f"countries: {len(countries)}")
@@ -81,6 +102,9 @@ class Command(BaseCommand):
             f"assessments: {assessments} created with {answers} answers, on "
             f"{len(toolkits)} published toolkits"
         )
+        if survey_cycles:
+            made_cycles = generate_survey(cities=city_list, cycles=survey_cycles, seed=seed)
+            self.stdout.write(f"survey cycles: {made_cycles} created")
 
 
 def generate_countries() -> list[Country]:
@@ -267,6 +291,43 @@ def _draw(rng: random.Random, level: float) -> str:
     if v < level:
         return Answer.Value.YES
     return Answer.Value.PARTLY if v < level + (1 - level) / 2 else Answer.Value.NO
+
+
+def generate_survey(*, cities: Sequence[City], cycles: int, seed: int) -> int:
+    """`cycles` Charter survey cycles answered by `cities` (recorded as signatories), every
+    second year from FIRST_YEAR; the last one open today. Returns how many were created."""
+    questionnaire = Questionnaire.objects.current()
+    if questionnaire is None:
+        return 0
+    City.objects.filter(pk__in=[city.pk for city in cities]).update(charter_signatory=True)
+    today = datetime.date.today()
+    made = 0
+    for step in range(cycles):
+        year = FIRST_YEAR + 2 * step
+        last = step == cycles - 1
+        rng = random.Random(f"{seed}/charter-cycle/{year}")
+        submitted = {city.pk for city in cities if not last or rng.random() < 0.75}
+        cycle = make_cycle(
+            questionnaire=questionnaire,
+            label=f"generated-{year}",
+            title=f"Generated survey {year}",
+            opens_on=today - datetime.timedelta(days=20) if last else datetime.date(year, 3, 1),
+            closes_on=today + datetime.timedelta(days=40) if last else datetime.date(year, 5, 31),
+            cities=cities,
+            status_of=lambda city, done=submitted, last=last: (
+                Response.Status.INVITED
+                if city.pk not in done
+                else Response.Status.SUBMITTED
+                if last
+                else Response.Status.ACCEPTED
+            ),
+            step=step,
+            seed=seed,
+            evidence=GENERATED_EVIDENCE,
+            results_published=not last,
+        )
+        made += cycle is not None
+    return made
 
 
 def _chunks(items: Sequence[City], size: int) -> Iterator[Sequence[City]]:

@@ -15,6 +15,7 @@ from citygrow.demo.infographic import create_demo_deliverables, create_demo_info
 from citygrow.demo.plan import create_demo_plan, create_demo_plan_from_findings
 from citygrow.demo.practices import create_demo_practices
 from citygrow.demo.programme import create_demo_programme
+from citygrow.demo.survey import create_demo_survey
 from citygrow.people.models import City, Organisation, Role, User
 from citygrow.plans.services import ensure_default_statuses
 from citygrow.practices.models import Practice
@@ -114,6 +115,8 @@ class Command(BaseCommand):
             create_demo_deliverables(pairing.scheme.programme, people)
         # Nicosia's plan on theme D (no toolkit), started from a visit's findings (issue 12).
         create_demo_plan_from_findings(people=people)
+        # The Charter survey: a published cycle two years ago and this year's, open (issue 15).
+        create_demo_survey(people)
 
     def _create_demo_user(self, username: str, name: str, roles: list[dict[str, Any]]) -> User:
         first, last = name.split(" ", 1)
