@@ -21,7 +21,6 @@ from ninja import Field, Router, Schema
 
 from citygrow.api.auth import SIGNED_IN, require_write, signed_in
 from citygrow.api.common import ANYONE, READ, WRITE, absolute, file_response, forbidden
-from citygrow.publishing.pdf import PdfUnavailable
 from citygrow.survey import documents, results, scoring, services
 from citygrow.survey.models import Cycle, Questionnaire, Response
 
@@ -316,17 +315,4 @@ def get_city_survey_results(request: HttpRequest, response_id: int) -> Any:
     summary="A city's Charter scores as a PDF",
 )
 def city_survey_results_pdf(request: HttpRequest, response_id: int) -> HttpResponse:
-    response = _response(request, response_id)
-    try:
-        pdf = documents.city_pdf(response, request=request)
-    except PdfUnavailable:
-        return HttpResponse(
-            _("This server cannot make PDFs (the Pango library is missing)."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    return HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{documents.pdf_name(response)}"'},
-    )
+    return documents.city_pdf_response(_response(request, response_id), request=request)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from citygrow.publishing import tables
 from citygrow.publishing.charts import Series, bar_chart
-from citygrow.publishing.pdf import pdf_from_html
+from citygrow.publishing.pdf import PdfUnavailable, pdf_from_html
 from citygrow.survey import export_table, results, scoring
 from citygrow.survey.models import (
     CharterRole,
@@ -213,8 +213,23 @@ def city_context(response: Response) -> dict[str, Any]:
     }
 
 
-def pdf_name(response: Response) -> str:
-    return slugify(f"charter-{response.city.name}-{response.cycle.label}") + ".pdf"
+def city_pdf_response(response: Response, *, request: HttpRequest) -> HttpResponse:
+    """`city_pdf` as the page's and the API's answer; 503 with a plain message on a server that
+    cannot make PDFs."""
+    try:
+        pdf = city_pdf(response, request=request)
+    except PdfUnavailable:
+        return HttpResponse(
+            _("This server cannot make PDFs (the Pango library is missing): print the page."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    name = slugify(f"charter-{response.city.name}-{response.cycle.label}")
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
 
 
 def city_pdf(response: Response, *, request: HttpRequest) -> bytes:

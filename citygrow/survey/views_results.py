@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from citygrow.core.access import get_for_user, require
-from citygrow.publishing.pdf import PdfUnavailable
 from citygrow.survey import documents, services
 from citygrow.survey.models import Cycle, Response
 
@@ -68,20 +67,7 @@ def response_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def response_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The city's results page as a PDF, with every rating and its evidence."""
-    response = _response(request, pk)
-    try:
-        pdf = documents.city_pdf(response, request=request)
-    except PdfUnavailable:
-        return HttpResponse(
-            _("This server cannot make PDFs (the Pango library is missing): print the page."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    return HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{documents.pdf_name(response)}"'},
-    )
+    return documents.city_pdf_response(_response(request, pk), request=request)
 
 
 @require_safe

@@ -1,14 +1,10 @@
 """Enqueue the e-mail reminders of overdue and soon-due plan actions."""
 
-import os
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
+from citygrow.core.reminders import EnqueueRemindersCommand
 from citygrow.plans.tasks import send_plan_reminders
 
 
-class Command(BaseCommand):
+class Command(EnqueueRemindersCommand):
     help = (
         "E-mail each city officer the overdue actions of their city's action plans and those "
         "due within 30 days (one e-mail per officer). Run it once a day from a scheduler, e.g. "
@@ -18,17 +14,5 @@ class Command(BaseCommand):
         "(ImmediateBackend) the e-mails are sent at once; with TASKS_BACKEND=database the task "
         "is queued and a running 'manage.py db_worker' sends them."
     )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--base-url",
-            default=os.environ.get("CITYGROW_BASE_URL", ""),
-            help="Put before the plans' links in the e-mails (default: $CITYGROW_BASE_URL).",
-        )
-        parser.add_argument(
-            "--date", default=None, help="Reckon from this day (YYYY-MM-DD) instead of today."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        result = send_plan_reminders.enqueue(on=options["date"], base_url=options["base_url"])
-        self.stdout.write(f"Plan reminders enqueued (task {result.id}, {result.status}).")
+    task = send_plan_reminders
+    what = "Plan reminders"
