@@ -1,7 +1,7 @@
 """A programme's deliverables in the JSON API (issue 14, part 4): what the programme promised,
 tracked against what exists in the platform, as on the programme's page.
 
-Public to read (`reporting.view_deliverables`: the programme reports to its funder); coordinators
+Public to read (the programme reports to its funder: no rule asked); coordinators
 record the promises (`reporting.set_deliverables`) through the page's service,
 `reporting.services.save_deliverables`, so that both refuse and store the same things. What is
 counted, kind by kind, is `reporting.deliverables.track`.

@@ -55,6 +55,18 @@ class InfographicQuerySet(models.QuerySet["Infographic"]):
             theme="pairing__theme",
         )
 
+    def to_show(self, user: Any, pairing: Any) -> Infographic | None:
+        """The version of the pairing's infographic to show `user`: the latest published one,
+        or, when none is published, the latest draft they may see; None when there is none.
+        One query."""
+        versions = list(
+            self.visible_to(user)
+            .filter(pairing=pairing)
+            .only("pk", "number", "status", "published_at", "title", "pairing_id")
+        )
+        published = [version for version in versions if version.is_published]
+        return max(published or versions, key=lambda v: v.number, default=None)
+
     def latest_published(self) -> InfographicQuerySet:
         """The newest published version of each pairing's infographic (the gallery)."""
         newer = Infographic.objects.filter(

@@ -246,13 +246,7 @@ def pairing_story(pairing: Pairing, user: Any, on: datetime.date | None = None) 
             changes = measured_change(plan)
 
     people = _people(pairing, visits) if private else None
-    versions = list(
-        Infographic.objects.visible_to(user)
-        .filter(pairing=pairing)
-        .only("pk", "number", "status", "published_at", "title", "pairing_id")
-    )
-    published = [version for version in versions if version.is_published]
-    infographic = max(published or versions, key=lambda v: v.number, default=None)
+    infographic = Infographic.objects.to_show(user, pairing)
     return PairingStory(
         pairing=pairing,
         mentor=mentor,

@@ -55,6 +55,8 @@ def _detail_page(
 ) -> HttpResponse:
     content = infographics.compose(infographic)
     user = request.user
+    versions = _versions(infographic, user)
+    draft = not infographic.is_published
     return render(
         request,
         "reporting/infographic_detail.html",
@@ -62,17 +64,16 @@ def _detail_page(
             "infographic": infographic,
             "pairing": infographic.pairing,
             "svg": documents.svg(content),
-            "versions": _versions(infographic, user),
-            "missing": []
-            if infographic.is_published
-            else services.missing_for_publication(infographic, content),
-            "gaps": infographics.gaps(infographic.pairing),
+            "versions": versions,
+            "missing": services.missing_for_publication(infographic, content) if draft else [],
+            # What the pairing still lacks matters while the draft can change.
+            "gaps": infographics.gaps(infographic.pairing) if draft else [],
             "error": error,
             "can_edit": user.has_perm("reporting.edit_infographic", infographic),
             "can_publish": user.has_perm("reporting.publish_infographic", infographic),
             "can_discard": user.has_perm("reporting.discard_infographic", infographic),
             "can_new_version": user.has_perm("reporting.new_infographic_version", infographic)
-            and not any(not v.is_published for v in _versions(infographic, user)),
+            and not any(not v.is_published for v in versions),
         },
         status=status,
     )
@@ -110,9 +111,7 @@ def pairing_infographic(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    versions = list(Infographic.objects.visible_to(request.user).filter(pairing=pairing))
-    published = [v for v in versions if v.is_published]
-    shown = max(published or versions, key=lambda v: v.number, default=None)
+    shown = Infographic.objects.to_show(request.user, pairing)
     if shown is not None:
         return redirect(shown)
     return render(
