@@ -1,6 +1,6 @@
-"""A city answers a Charter survey cycle and the coordinator accepts it (issue 15 part 3), in a
-real browser: ratings save as they are given (htmx), the answer and response pages pass axe,
-and the answer page holds at 390 px. The demo's people act (`seed --demo`): olga answers for
+"""A city answers a Charter survey cycle, the coordinator accepts it and reads the aggregate
+(issue 15), in a real browser: ratings save as they are given (htmx), the answer, response and
+results pages pass axe and hold at 390 px. The demo's people act (`seed --demo`): olga answers for
 Athens, cora coordinates. The cycle is opened here, under a label of its own."""
 
 import datetime
@@ -39,7 +39,9 @@ def fits_a_phone(page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_an_officer_answers_and_submits_and_the_coordinator_accepts(page: Any, demo: str) -> None:
+def test_an_officer_answers_and_submits_and_the_coordinator_reads_the_aggregate(
+    page: Any, demo: str
+) -> None:
     cycle = open_journey_cycle()
     athens = Response.objects.get(cycle=cycle, city__name="Athens")
 
@@ -93,3 +95,18 @@ def test_an_officer_answers_and_submits_and_the_coordinator_accepts(page: Any, d
     athens.refresh_from_db()
     assert athens.status == Response.Status.ACCEPTED
     assert_accessible(page)
+
+    # The coordinator reads the cycle's results (not published yet: only coordinators see them),
+    # publishes them, and the public reads them too.
+    page.goto(cycle.get_absolute_url())
+    page.get_by_role("link", name="The results so far (not published)").click()
+    expect(page.locator("#response-rate")).to_contain_text("1 of 1 invited city responded")
+    pm2 = page.locator("#distribution-table tr", has_text="PM2")
+    expect(pm2.locator("td").nth(1)).to_have_text("1")  # one city: partly
+    assert_accessible(page)
+    fits_a_phone(page)
+    page.get_by_role("button", name="Publish the results").click()
+    expect(page.get_by_text("The results are published")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"/charter/cycles/{cycle.pk}/results/")
+    expect(page.locator("#network-mean")).to_contain_text("75.0")
