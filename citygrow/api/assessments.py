@@ -37,6 +37,7 @@ from citygrow.api.common import (
     forbidden,
     form_refused,
     invalid,
+    paged,
 )
 from citygrow.api.schemas import (
     NO_NUL,
@@ -343,24 +344,39 @@ def _comment_out(comment: Comment) -> dict[str, Any]:
 # Reads ----------------------------------------------------------------------------------------
 
 
+class AssessmentPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[AssessmentSummary]
+
+
 @router.get(
     "/assessments",
-    response={200: list[AssessmentSummary], 401: ErrorOut},
+    response={200: AssessmentPage, 401: ErrorOut, 422: ErrorOut},
     openapi_extra=ANYONE,
     summary="Assessments",
 )
-def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
-    """Published assessments, and the private ones the caller may see."""
-    assessments = list(
-        Assessment.objects.visible_to(request.user).select_related("city", "toolkit__theme")
+def list_assessments(
+    request: HttpRequest, page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+) -> dict[str, Any]:
+    """Published assessments, and the private ones the caller may see, newest first, 20 a
+    page. A published assessment's overall score is read from what was stored when it was
+    published; only a draft's is computed, and only those of the page."""
+    assessments = Assessment.objects.visible_to(request.user).select_related(
+        "city", "toolkit__theme"
     )
+    listed = paged(assessments, page, lambda assessment: assessment)
     overall: dict[int, float | None] = {}
     by_toolkit: dict[int, list[Assessment]] = {}
-    for assessment in assessments:
+    for assessment in listed["results"]:
         by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
     for toolkit_id, group in by_toolkit.items():
         overall |= {pk: result.overall for pk, result in results_of(group, toolkit_id).items()}
-    return [_assessment_summary(request, a, overall.get(a.pk)) for a in assessments]
+    listed["results"] = [
+        _assessment_summary(request, a, overall.get(a.pk)) for a in listed["results"]
+    ]
+    return listed
 
 
 @router.get(

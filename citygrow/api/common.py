@@ -6,8 +6,11 @@ handlers in citygrow.api.api turn both into the API's one error shape, `ErrorOut
 (`{"detail": ..., "errors": {field: [messages]}}`), so no route builds that dict itself.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -111,3 +114,19 @@ def past_date(text: str, field: str) -> history.PastDate:
             % {"value": text},
         )
     return found
+
+
+def paged(
+    items: Any, page: int | None, render: Callable[[Any], Any], per_page: int | None = None
+) -> dict[str, Any]:
+    """One page of `items` (an ordered QuerySet or a list) in the lists' one shape: `count`,
+    `page` (a number out of range gives the last page), `pages` and the `results`, each made by
+    `render`. `per_page`: CITYGROW_PAGE_SIZE unless given."""
+    paginator = Paginator(items, per_page or settings.CITYGROW_PAGE_SIZE)
+    found = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": found.number,
+        "pages": paginator.num_pages,
+        "results": [render(item) for item in found],
+    }

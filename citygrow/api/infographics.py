@@ -13,7 +13,6 @@ the printed page cannot hold is refused with 422 under the field it is about (`s
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -30,6 +29,7 @@ from citygrow.api.common import (
     errors_of,
     file_response,
     forbidden,
+    paged,
 )
 from citygrow.api.schemas import NO_NUL, ErrorOut, Id, text_field
 from citygrow.mentoring.models import Pairing
@@ -302,14 +302,7 @@ def list_infographics(request: HttpRequest, filters: Query[GalleryFilters]) -> A
     if not form.is_valid():
         raise Refused(422, _("Some filters are not valid."), errors_of(form))
     found = form.filtered(_loaded().latest_published().order_by("-published_at", "-pk"))
-    paginator = Paginator(found, 24)
-    page = paginator.get_page(filters.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [_summary(request, infographic) for infographic in page],
-    }
+    return paged(found, filters.page, lambda infographic: _summary(request, infographic), 24)
 
 
 @router.get(

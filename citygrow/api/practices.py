@@ -17,8 +17,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -37,6 +35,7 @@ from citygrow.api.common import (
     errors_of,
     forbidden,
     invalid,
+    paged,
     refused,
 )
 from citygrow.api.plans_followup import ObjectiveChangeOut
@@ -419,14 +418,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
     if not form.is_valid():
         raise Refused(422, _("Some filters are not valid."), errors_of(form))
     practices = form.filter(with_details(Practice.objects.in_library(request.user), request.user))
-    paginator = Paginator(practices, settings.CITYGROW_PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [practice_out(request, practice) for practice in page],
-    }
+    return paged(practices, filters.page, lambda practice: practice_out(request, practice))
 
 
 @router.get(

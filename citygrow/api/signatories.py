@@ -5,12 +5,10 @@ signing date then name, paginated like the other lists. Coordinators record the 
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from citygrow.api.common import ANYONE, absolute
+from citygrow.api.common import ANYONE, absolute, paged
 from citygrow.api.schemas import CountryOut, ErrorOut
 from citygrow.people.models import City
 
@@ -46,21 +44,15 @@ class SignatoryPage(Schema):
 def list_signatories(request: HttpRequest, filters: Query[SignatoryFilters]) -> Any:
     """Every city recorded as a signatory of the Integrating Cities Charter, with its country,
     signing date and signer, by date (an unknown date last) then name."""
-    paginator = Paginator(City.objects.signatories(), settings.CITYGROW_PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [
-            {
-                "name": city.name,
-                "slug": city.slug,
-                "country": {"code": city.country.code, "name": city.country.name},
-                "signed_on": city.charter_signed_on,
-                "signed_by": city.charter_signed_by,
-                "url": absolute(request, city.get_absolute_url()),
-            }
-            for city in page
-        ],
-    }
+    return paged(
+        City.objects.signatories(),
+        filters.page,
+        lambda city: {
+            "name": city.name,
+            "slug": city.slug,
+            "country": {"code": city.country.code, "name": city.country.name},
+            "signed_on": city.charter_signed_on,
+            "signed_by": city.charter_signed_by,
+            "url": absolute(request, city.get_absolute_url()),
+        },
+    )

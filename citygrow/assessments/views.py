@@ -35,6 +35,7 @@ from citygrow.assessments.models import Answer, Assessment
 from citygrow.assessments.sheet import Sheet, load_sheet
 from citygrow.catalogue.models import GuideQuestion, KeyFactor
 from citygrow.core.access import get_for_user
+from citygrow.core.paging import page_of
 from citygrow.core.versions import renderer_version
 from citygrow.people.rules import may_see_private, roles_of
 from citygrow.publishing.charts import Series, radar_chart
@@ -54,15 +55,17 @@ def _get_assessment_for_user(request: HttpRequest, pk: int, perm: str | None = N
 
 @require_safe
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    """Published assessments, and the private ones the person may see."""
+    """Published assessments, and the private ones the person may see, a page at a time."""
     assessments = Assessment.objects.visible_to(request.user).select_related(
         "city__country", "toolkit__theme"
     )
+    page = page_of(request, assessments)
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "assessments": assessments,
+            "page": page,
+            "params": "",
             "can_start": request.user.has_perm("assessments.add_assessment"),
         },
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from citygrow.core.access import get_for_user, require
 from citygrow.core.decorators import sends_anonymous_to_login
 from citygrow.core.errors import ServiceError
+from citygrow.core.paging import other_params, page_of
 from citygrow.mentoring.models import Pairing
 from citygrow.reporting import documents, infographics, services
 from citygrow.reporting.forms import GalleryFilterForm, InfographicForm
@@ -244,5 +244,9 @@ def gallery(request: HttpRequest) -> HttpResponse:
     form = GalleryFilterForm(request.GET)
     found = _infographics().latest_published().order_by("-published_at", "-pk")
     found = form.filtered(found) if form.is_valid() else found.none()
-    page = Paginator(found, GALLERY_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reporting/gallery.html", {"form": form, "page": page})
+    page = page_of(request, found, GALLERY_PAGE)
+    return render(
+        request,
+        "reporting/gallery.html",
+        {"form": form, "page": page, "params": other_params(request)},
+    )

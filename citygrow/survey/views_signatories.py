@@ -3,11 +3,11 @@ city recorded as a signatory, with its country, signing date and signer, by date
 
 The signatures are recorded by coordinators on the city page (people.services)."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from citygrow.core.paging import page_of
 from citygrow.people.models import City
 
 #: Signatories per page: the whole list of today's network fits on one page.
@@ -17,7 +17,8 @@ SIGNATORIES_PER_PAGE = 100
 @require_safe
 def signatories(request: HttpRequest) -> HttpResponse:
     """The signatories, 100 a page (a network may hold a thousand cities)."""
-    paginator = Paginator(
+    page = page_of(
+        request,
         City.objects.signatories().only(
             "name",
             "slug",
@@ -28,5 +29,4 @@ def signatories(request: HttpRequest) -> HttpResponse:
         ),
         SIGNATORIES_PER_PAGE,
     )
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "survey/signatories.html", {"page": page})
+    return render(request, "survey/signatories.html", {"page": page, "params": ""})

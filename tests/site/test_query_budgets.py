@@ -136,7 +136,7 @@ SIGNED_IN_PAGES = [
     ("coordinator", "/coordination/audit/?city=athens&person=cora", 11),
     ("coordinator", "/coordination/mentions/?text=Munich", 7),
     ("anonymous", "/assessments/", 2),
-    ("officer", "/assessments/", 7),
+    ("officer", "/assessments/", 8),  # a page of 20, and the count for its page links
     # Cities' key figures (issue 13): the figure form, and the city page with its link to it.
     ("coordinator", "/cities/munich/figures/new/", 9),
     ("coordinator", "/cities/munich/", 15),

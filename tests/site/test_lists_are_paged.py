@@ -1,0 +1,50 @@
+"""Lists are paged (issue 16, part 2): the assessments' page and API list show 20 at a time
+whatever their number, and what they render does not grow with the data."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from citygrow.assessments.models import Answer, Assessment
+from citygrow.assessments.services import store_published_scores
+from citygrow.catalogue.models import GuideQuestion, Toolkit
+from citygrow.people.models import City
+
+
+def publish_assessments(count: int) -> None:
+    toolkit = Toolkit.objects.get(theme__code="A")
+    cities = list(City.objects.order_by("pk"))
+    made = Assessment.objects.bulk_create(
+        Assessment(
+            city=cities[n % len(cities)],
+            toolkit=toolkit,
+            title=f"Round {n}",
+            assessed_on=date(2020, 1, 1 + n % 28),
+            status=Assessment.Status.PUBLISHED,
+        )
+        for n in range(count)
+    )
+    question = GuideQuestion.objects.filter(key_factor__toolkit=toolkit).first()
+    Answer.objects.bulk_create(Answer(assessment=a, question=question, value="yes") for a in made)
+    store_published_scores(assessments=made)
+
+
+@pytest.mark.parametrize("url", ["/assessments/", "/api/v1/assessments"])
+def test_the_assessments_list_is_paged_and_its_size_does_not_grow(seeded, url):
+    publish_assessments(25)
+    small = Client().get(url).content
+    publish_assessments(225)
+    large = Client().get(url).content
+    assert len(large) <= len(small) * 1.05
+    if url.startswith("/api/"):
+        body = Client().get(url, {"page": 13}).json()
+        assert (body["count"], body["pages"], body["page"]) == (250, 13, 13)
+        assert len(body["results"]) == 10
+        assert Client().get(url).json()["results"][0]["overall"] is not None
+        assert Client().get(url, {"page": 0}).status_code == 422
+    else:
+        assert large.decode().count('<th scope="row">') == 20
+        last = Client().get(url, {"page": 99}).content.decode()  # out of range: the last page
+        assert "Page 13 of 13" in last
+        assert last.count('<th scope="row">') == 10
