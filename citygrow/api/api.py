@@ -1,17 +1,17 @@
 """The JSON API, version 1: the public catalogue, library and cities, and the caller's own
 account (see citygrow.api.auth for who is calling)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
 
 from citygrow.api.auth import PUBLIC, SIGNED_IN, require_write, signed_in
 from citygrow.api.cities import figure_out
-from citygrow.api.common import ANYONE, Refused, absolute, refused
+from citygrow.api.common import ANYONE, Refused, absolute, paged, refused
 from citygrow.api.schemas import (
     ApiTokenOut,
     CityOut,
@@ -25,7 +25,14 @@ from citygrow.api.schemas import (
 )
 from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.core.errors import ServiceError
-from citygrow.people.models import ApiToken, City, CityFigure, Indicator, latest_figures
+from citygrow.people.models import (
+    CITIES_PER_PAGE,
+    ApiToken,
+    City,
+    CityFigure,
+    Indicator,
+    latest_figures,
+)
 from citygrow.people.services import revoke_token
 
 api = NinjaAPI(
@@ -207,17 +214,32 @@ def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
     }
 
 
+class CityPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CityOut]
+
+
 @api.get(
     "/cities",
-    response={200: list[CityOut], 401: ErrorOut},
+    response={200: CityPage, 401: ErrorOut, 422: ErrorOut},
     openapi_extra=ANYONE,
     tags=["cities"],
     summary="The cities",
 )
-def list_cities(request: HttpRequest) -> list[dict[str, Any]]:
-    cities = list(City.objects.select_related("country"))
-    figures = CityFigure.objects.latest_by_city(city.pk for city in cities)
-    return [_city(request, city, figures.get(city.pk)) for city in cities]
+def list_cities(
+    request: HttpRequest, page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+) -> dict[str, Any]:
+    """By name, 100 a page, each with its latest key figures."""
+
+    def render(cities: list[City]) -> list[dict[str, Any]]:
+        figures = CityFigure.objects.latest_by_city(city.pk for city in cities)
+        return [_city(request, city, figures.get(city.pk)) for city in cities]
+
+    return paged(
+        City.objects.select_related("country").order_by("name"), page, render, CITIES_PER_PAGE
+    )
 
 
 @api.get(

@@ -366,17 +366,18 @@ def list_assessments(
     assessments = Assessment.objects.visible_to(request.user).select_related(
         "city", "toolkit__theme"
     )
-    listed = paged(assessments, page, lambda assessment: assessment)
-    overall: dict[int, float | None] = {}
-    by_toolkit: dict[int, list[Assessment]] = {}
-    for assessment in listed["results"]:
-        by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
-    for toolkit_id, group in by_toolkit.items():
-        overall |= {pk: result.overall for pk, result in results_of(group, toolkit_id).items()}
-    listed["results"] = [
-        _assessment_summary(request, a, overall.get(a.pk)) for a in listed["results"]
-    ]
-    return listed
+
+    def render(found: list[Assessment]) -> list[dict[str, Any]]:
+        overall: dict[int, float | None] = {}
+        by_toolkit: dict[int, list[Assessment]] = {}
+        for assessment in found:
+            by_toolkit.setdefault(assessment.toolkit_id, []).append(assessment)
+        for toolkit_id, group in by_toolkit.items():
+            results = results_of(group, toolkit_id)
+            overall |= {pk: result.overall for pk, result in results.items()}
+        return [_assessment_summary(request, a, overall.get(a.pk)) for a in found]
+
+    return paged(assessments, page, render)
 
 
 @router.get(

@@ -117,16 +117,20 @@ def past_date(text: str, field: str) -> history.PastDate:
 
 
 def paged(
-    items: Any, page: int | None, render: Callable[[Any], Any], per_page: int | None = None
+    items: Any,
+    page: int | None,
+    render: Callable[[list[Any]], list[Any]],
+    per_page: int | None = None,
 ) -> dict[str, Any]:
     """One page of `items` (an ordered QuerySet or a list) in the lists' one shape: `count`,
-    `page` (a number out of range gives the last page), `pages` and the `results`, each made by
-    `render`. `per_page`: CITYGROW_PAGE_SIZE unless given."""
+    `page` (a number out of range gives the last page), `pages` and the `results`: `render`
+    turns the page's items into them, all at once (so it can load what they need in one
+    query). `per_page`: CITYGROW_PAGE_SIZE unless given."""
     paginator = Paginator(items, per_page or settings.CITYGROW_PAGE_SIZE)
     found = paginator.get_page(page)
     return {
         "count": paginator.count,
         "page": found.number,
         "pages": paginator.num_pages,
-        "results": [render(item) for item in found],
+        "results": render(list(found)),
     }

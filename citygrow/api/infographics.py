@@ -302,7 +302,7 @@ def list_infographics(request: HttpRequest, filters: Query[GalleryFilters]) -> A
     if not form.is_valid():
         raise Refused(422, _("Some filters are not valid."), errors_of(form))
     found = form.filtered(_loaded().latest_published().order_by("-published_at", "-pk"))
-    return paged(found, filters.page, lambda infographic: _summary(request, infographic), 24)
+    return paged(found, filters.page, lambda found: [_summary(request, i) for i in found], 24)
 
 
 @router.get(

@@ -418,7 +418,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
     if not form.is_valid():
         raise Refused(422, _("Some filters are not valid."), errors_of(form))
     practices = form.filter(with_details(Practice.objects.in_library(request.user), request.user))
-    return paged(practices, filters.page, lambda practice: practice_out(request, practice))
+    return paged(practices, filters.page, lambda found: [practice_out(request, p) for p in found])
 
 
 @router.get(

@@ -47,12 +47,15 @@ def list_signatories(request: HttpRequest, filters: Query[SignatoryFilters]) -> 
     return paged(
         City.objects.signatories(),
         filters.page,
-        lambda city: {
-            "name": city.name,
-            "slug": city.slug,
-            "country": {"code": city.country.code, "name": city.country.name},
-            "signed_on": city.charter_signed_on,
-            "signed_by": city.charter_signed_by,
-            "url": absolute(request, city.get_absolute_url()),
-        },
+        lambda found: [
+            {
+                "name": city.name,
+                "slug": city.slug,
+                "country": {"code": city.country.code, "name": city.country.name},
+                "signed_on": city.charter_signed_on,
+                "signed_by": city.charter_signed_by,
+                "url": absolute(request, city.get_absolute_url()),
+            }
+            for city in found
+        ],
     )

@@ -47,6 +47,11 @@ class Country(models.Model):
 CHARTER_LAUNCHED_ON = datetime.date(2010, 2, 1)
 
 
+#: Cities per page of the city list, on its page and in the API: a network's partner cities and
+#: the cities its toolkits name fit on one.
+CITIES_PER_PAGE = 100
+
+
 class CityQuerySet(models.QuerySet["City"]):
     def signatories(self) -> "CityQuerySet":
         """The cities recorded as Charter signatories, with their country, by signing date (an

@@ -229,7 +229,8 @@ def test_one_practice(client, toolkit_a):
 
 def test_cities(client, seeded):
     cities = client.get("/api/v1/cities").json()
-    assert len(cities) == 22
+    assert (cities["count"], cities["page"], cities["pages"]) == (22, 1, 1)
+    assert len(cities["results"]) == 22
     munich = client.get("/api/v1/cities/munich").json()
     assert munich["country"] == {"code": "DE", "name": "Germany"}
     assert munich["population"] is None

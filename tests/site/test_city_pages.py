@@ -4,7 +4,7 @@ from citygrow.people.models import City, CityFigure, Indicator
 def test_the_city_list_shows_every_city_with_its_practice_count(client, seeded):
     response = client.get("/cities/")
     assert response.status_code == 200
-    counts = {city.name: city.practice_count for city in response.context["cities"]}
+    counts = {city.name: city.practice_count for city in response.context["page"]}
     assert len(counts) == 22
     assert counts["Helsinki"] == 4
     assert counts["Riga"] == 0

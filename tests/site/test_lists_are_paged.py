@@ -48,3 +48,22 @@ def test_the_assessments_list_is_paged_and_its_size_does_not_grow(seeded, url):
         last = Client().get(url, {"page": 99}).content.decode()  # out of range: the last page
         assert "Page 13 of 13" in last
         assert last.count('<th scope="row">') == 10
+
+
+@pytest.mark.parametrize("url", ["/cities/", "/api/v1/cities"])
+def test_the_city_list_is_paged_by_a_hundred(seeded, url):
+    from citygrow.people.models import Country
+
+    country = Country.objects.first()
+    City.objects.bulk_create(
+        City(name=f"Town {n:03d}", slug=f"town-{n:03d}", country=country) for n in range(200)
+    )
+    total = City.objects.count()
+    if url.startswith("/api/"):
+        body = Client().get(url, {"page": 3}).json()
+        assert (body["count"], body["pages"]) == (total, 3)
+        assert len(body["results"]) == total - 200
+    else:
+        html = Client().get(url).content.decode()
+        assert html.count('<th scope="row">') == 100
+        assert "Page 1 of 3" in html

@@ -50,7 +50,7 @@ PAGES = [
     # The practice, its key factor's other examples, the practices adapted from it and the
     # plans citing it (objectives and actions; issue 13).
     ("munich_practice", 5),
-    ("/cities/", 1),
+    ("/cities/", 2),  # a page of 100, and the count for its page links
     # With its key figures, the practices it gave and adopted (issue 13).
     ("/cities/munich/", 8),  # and its pairings and their infographics (issue 14)
     ("/api/v1/themes", 2),
@@ -60,7 +60,7 @@ PAGES = [
     # prefetched, one query each (issue 13).
     ("/api/v1/practices?country=DE", 11),
     ("munich_practice_api", 6),
-    ("/api/v1/cities", 2),  # with their latest key figures (issue 13)
+    ("/api/v1/cities", 3),  # a page, its count, and their latest key figures (issue 13)
     ("/api/v1/cities/munich", 2),
     ("/api/v1/cities/munich/figures", 2),
     ("/api/v1/indicators", 1),
