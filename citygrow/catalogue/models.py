@@ -56,18 +56,32 @@ class ToolkitQuerySet(models.QuerySet["Toolkit"]):
     def published(self) -> "ToolkitQuerySet":
         return self.filter(status=Toolkit.Status.PUBLISHED)
 
-    def with_content(self) -> "ToolkitQuerySet":
-        """Fetch everything a toolkit page or export shows, in a fixed number of queries."""
-        return self.select_related("theme").prefetch_related(
-            "terms",
-            "context_factors",
-            "key_factors__guide_questions",
+    def with_content(self, examples_per_factor: int | None = None) -> "ToolkitQuerySet":
+        """Fetch everything a toolkit page or export shows, in a fixed number of queries.
+
+        `examples_per_factor`: at most this many examples of each key factor (the first by
+        position), for a page whose size must not grow with the library; each key factor then
+        has `example_count`, how many it has in all. None: every example (exports, PDF)."""
+        examples = (
+            apps.get_model("practices", "Practice")
+            .objects.select_related("city__country")
+            .order_by("position", "pk")
+        )
+        factors = KeyFactor.objects.order_by("position")
+        if examples_per_factor is not None:
+            examples = examples[:examples_per_factor]
+            factors = factors.annotate(example_count=models.Count("practices"))
+        # A sliced prefetch must go to an attribute of its own (Django cannot filter a slice).
+        factors = factors.prefetch_related(
+            "guide_questions",
             models.Prefetch(
-                "key_factors__practices",
-                queryset=apps.get_model("practices", "Practice")
-                .objects.select_related("city__country")
-                .order_by("position"),
+                "practices",
+                queryset=examples,
+                to_attr="page_examples" if examples_per_factor is not None else None,
             ),
+        )
+        return self.select_related("theme").prefetch_related(
+            "terms", "context_factors", models.Prefetch("key_factors", queryset=factors)
         )
 
     def visible_to(self, user: object) -> "ToolkitQuerySet":
@@ -271,6 +285,13 @@ class KeyFactor(models.Model):
     def anchor(self) -> str:
         """The fragment id of this key factor on its toolkit page."""
         return f"key-factor-{self.position}"
+
+    def shown_examples(self) -> Any:
+        """The examples a page shows: the first ones only when the toolkit was loaded with
+        `with_content(examples_per_factor)`, else all of them."""
+        if hasattr(self, "page_examples"):
+            return self.page_examples
+        return self.practices.all()
 
 
 class GuideQuestion(models.Model):

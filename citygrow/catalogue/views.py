@@ -57,6 +57,10 @@ def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
 #: edition's content fingerprint, so this only bounds how long a renamed city or country of an
 #: example (which no fingerprint records) can show its old name on the toolkit page.
 CONTENT_CACHE_SECONDS = 10 * 60
+#: The examples a key factor shows on the toolkit's page; more are in the library, linked. A
+#: toolkit's own examples are a handful per key factor: this bounds the page, not the benchmark
+#: (the PDF and the file hold them all).
+EXAMPLES_ON_PAGE = 20
 
 
 def toolkit_content_cache_key(toolkit: Toolkit) -> str | None:
@@ -93,7 +97,7 @@ def _toolkit_content(request: HttpRequest, toolkit: Toolkit) -> SafeString:
         cached = cache.get(key)
         if cached is not None:
             return mark_safe(cached)  # rendered (and escaped) by our own template
-    full = Toolkit.objects.with_content().get(pk=toolkit.pk)
+    full = Toolkit.objects.with_content(EXAMPLES_ON_PAGE).get(pk=toolkit.pk)
     html = render_to_string("catalogue/_toolkit_content.html", {"toolkit": full}, request=request)
     if key is not None:
         cache.set(key, str(html), CONTENT_CACHE_SECONDS)

@@ -67,3 +67,39 @@ def test_the_city_list_is_paged_by_a_hundred(seeded, url):
         html = Client().get(url).content.decode()
         assert html.count('<th scope="row">') == 100
         assert "Page 1 of 3" in html
+
+
+def test_the_toolkit_page_shows_twenty_examples_a_key_factor_and_links_to_the_rest(seeded):
+    from django.core.cache import cache
+
+    from citygrow.catalogue.models import KeyFactor
+    from citygrow.practices.models import Practice
+
+    toolkit = Toolkit.objects.get(theme__code="A")
+    factor = KeyFactor.objects.get(toolkit=toolkit, position=1)
+    own = factor.practices.count()
+    city = City.objects.first()
+    url = f"/toolkits/A/{toolkit.year}/"
+
+    def add(count: int) -> None:
+        start = factor.practices.count()
+        Practice.objects.bulk_create(
+            Practice(
+                toolkit=toolkit, key_factor=factor, city=city, position=100 + start + n,
+                text=f"Example {start + n}", year=2018,
+            )
+            for n in range(count)
+        )  # fmt: skip
+        cache.clear()
+
+    add(30 - own)
+    small = Client().get(url).content.decode()
+    add(270)
+    large = Client().get(url).content.decode()
+    assert "All 300 examples of this key factor in the library" in large
+    assert f"?toolkit={toolkit.pk}&amp;key_factor={factor.pk}" in large
+    assert large.count("Example 2") <= 20
+    assert len(large) <= len(small) * 1.02
+    # The toolkit file keeps every example: the page is bounded, not the benchmark.
+    export = Client().get(f"/toolkits/A/{toolkit.year}/export.yaml").content.decode()
+    assert export.count("Example ") == 300 - own
