@@ -26,6 +26,10 @@ KEEP_FIGURES = "people.keep_city_figures"
 RECORD_CHARTER = "people.record_charter_signature"
 
 
+#: The practices a city's page lists; the library, linked, has them all.
+PRACTICES_ON_CITY_PAGE = 20
+
+
 @require_safe
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A city: its key figures, its mentoring schemes and pairings, the practices it gave (its
@@ -42,17 +46,20 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     figures = CityFigure.objects.select_related("indicator")
     city = get_object_or_404(
         City.objects.select_related("country").prefetch_related(
-            Prefetch("practices", queryset=practices),
             Prefetch("schemes", queryset=schemes),
             Prefetch("figures", queryset=figures),
         ),
         slug=slug,
     )
+    # A bounded number of its practices (one more tells whether the library has more).
+    given = list(practices.filter(city=city)[: PRACTICES_ON_CITY_PAGE + 1])
     # Overdue and soon-due plan actions, for the city's plan team only (none for others).
     due = due_for_city(request.user, city.pk)
     history = list(city.figures.all())
     context = {
         "city": city,
+        "practices": given[:PRACTICES_ON_CITY_PAGE],
+        "more_practices": len(given) > PRACTICES_ON_CITY_PAGE,
         "due_actions": due,
         "key_figures": latest_figures(history),
         "figure_history": history,

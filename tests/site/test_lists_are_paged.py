@@ -103,3 +103,30 @@ def test_the_toolkit_page_shows_twenty_examples_a_key_factor_and_links_to_the_re
     # The toolkit file keeps every example: the page is bounded, not the benchmark.
     export = Client().get(f"/toolkits/A/{toolkit.year}/export.yaml").content.decode()
     assert export.count("Example ") == 300 - own
+
+
+def test_a_city_page_lists_twenty_practices_and_links_to_the_rest(seeded):
+    from citygrow.catalogue.models import KeyFactor
+    from citygrow.practices.models import Practice
+
+    toolkit = Toolkit.objects.get(theme__code="A")
+    factor = KeyFactor.objects.get(toolkit=toolkit, position=1)
+    city = City.objects.get(name="Athens")
+
+    def add(count: int) -> None:
+        Practice.objects.bulk_create(
+            Practice(
+                toolkit=toolkit, key_factor=factor, city=city, position=500 + n,
+                name=f"Athens practice {n}", text="Text", year=2018,
+            )
+            for n in range(count)
+        )  # fmt: skip
+
+    add(25)
+    small = Client().get("/cities/athens/").content.decode()
+    add(250)
+    large = Client().get("/cities/athens/").content.decode()
+    assert "Every practice from Athens in the library" in large
+    assert '?city=athens"' in large
+    assert large.count("Athens practice ") <= 20
+    assert len(large) <= len(small) * 1.02
