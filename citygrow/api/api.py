@@ -330,4 +330,5 @@ api.add_router("", "citygrow.api.deliverables.router")  # a programme's delivera
 api.add_router("", "citygrow.api.survey.router")  # the Charter questionnaire's editions
 api.add_router("", "citygrow.api.survey_cycles.router")  # survey cycles and cities' responses
 api.add_router("", "citygrow.api.survey_results.router")  # the survey's results and files
+api.add_router("", "citygrow.api.survey_links.router")  # commitments linked to toolkits
 api.add_router("", "citygrow.api.signatories.router")  # the Charter's signatories

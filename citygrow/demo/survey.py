@@ -19,9 +19,17 @@ from collections.abc import Callable, Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from citygrow.catalogue.models import Toolkit
 from citygrow.people.models import City, User
 from citygrow.survey import services
-from citygrow.survey.models import Commitment, CommitmentAnswer, Cycle, Questionnaire, Response
+from citygrow.survey.models import (
+    Commitment,
+    CommitmentAnswer,
+    CommitmentLink,
+    Cycle,
+    Questionnaire,
+    Response,
+)
 
 DEMO_EVIDENCE = "Illustrative: made up for the demo."
 GENERATED_EVIDENCE = "Generated data (manage.py generate_data)."
@@ -125,7 +133,9 @@ def create_demo_survey(people: Mapping[str, User]) -> None:
     """The demo's Charter survey: the demo cities recorded as signatories (when not known),
     a cycle two years ago whose results are published, and this year's cycle, open: Munich's
     response accepted, Helsinki's submitted, Athens's in progress (three commitments rated,
-    for olga to continue) and Nicosia's not started. Does nothing when the cycles exist."""
+    for olga to continue) and Nicosia's not started. Does nothing when the cycles exist. Also
+    the demo's link of the buyer's commitments (BU1-BU3) to toolkit A, marked as the demo's,
+    unless one of them is linked already."""
     questionnaire = Questionnaire.objects.current()
     if questionnaire is None:
         return
@@ -186,3 +196,20 @@ def create_demo_survey(people: Mapping[str, User]) -> None:
                     seen_version=None,
                     by=people["olga"],
                 )
+    # The demo's one link (marked as such; the sources do not say which commitments a toolkit
+    # serves): the buyer's commitments to theme A's current toolkit, on public contracts.
+    buyer = list(
+        Commitment.objects.filter(questionnaire=questionnaire, code__in=["BU1", "BU2", "BU3"])
+    )
+    toolkit = (
+        Toolkit.objects.published()
+        .filter(theme__code="A")
+        .select_related("theme")
+        .order_by("-year")
+    ).first()
+    if toolkit is not None and not CommitmentLink.objects.filter(commitment__in=buyer).exists():
+        for commitment in buyer:
+            services.save_links(commitment=commitment, links=[(toolkit, [])], by=coordinator)
+        CommitmentLink.objects.filter(commitment__in=buyer).update(
+            note="Illustrative: linked by the demo, not from the sources."
+        )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from citygrow.publishing import tables
 from citygrow.publishing.charts import Series, bar_chart
 from citygrow.publishing.pdf import PdfUnavailable, pdf_from_html
-from citygrow.survey import export_table, results, scoring
+from citygrow.survey import export_table, links, results, scoring
 from citygrow.survey.models import (
     CharterRole,
     CommitmentAnswer,
@@ -149,8 +149,9 @@ def cycle_context(cycle: Cycle) -> dict[str, Any]:
     }
 
 
-def city_context(response: Response) -> dict[str, Any]:
-    """What the city's results page and its PDF show."""
+def city_context(response: Response, *, user: Any) -> dict[str, Any]:
+    """What the city's results page and its PDF show, as `user` may read it (the assessments
+    and other cities' responses that the linked commitments' section draws on)."""
     found = results.city_results(response)
     edition, roles = content(response.cycle.questionnaire_id)
     comparison = found.comparison
@@ -210,6 +211,7 @@ def city_context(response: Response) -> dict[str, Any]:
         "data_gaps": [texts[code] for code in found.scores.data_gaps if code in texts],
         "unrated": found.scores.total - found.scores.answered,
         "texts": texts,
+        "suggestions": links.city_suggestions(response, user=user),
     }
 
 
@@ -235,7 +237,7 @@ def city_pdf_response(response: Response, *, request: HttpRequest) -> HttpRespon
 def city_pdf(response: Response, *, request: HttpRequest) -> bytes:
     """The city's results page as a PDF, with every rating and its evidence. Raises
     publishing.pdf.PdfUnavailable on a server that cannot make PDFs."""
-    context = city_context(response)
+    context = city_context(response, user=request.user)
     stored = {
         answer.commitment_id: answer
         for answer in CommitmentAnswer.objects.filter(response=response)

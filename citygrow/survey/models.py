@@ -466,3 +466,50 @@ class RoleNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role_id}: {self.note[:40]}"
+
+
+# -- links from the Charter's commitments to the toolkits (issue 15 part 5) ----------------------
+
+
+class CommitmentLink(models.Model):
+    """A commitment linked to a toolkit edition that serves it, and to those of the toolkit's
+    key factors that do (none: the toolkit as a whole). Which commitments a toolkit serves is
+    not in the sources: a coordinator records it (services.save_links), in the database, not in
+    the questionnaire file."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links")
+    toolkit = models.ForeignKey(
+        "catalogue.Toolkit",
+        on_delete=models.PROTECT,
+        related_name="commitment_links",
+        verbose_name=_("toolkit"),
+    )
+    key_factors = models.ManyToManyField(
+        "catalogue.KeyFactor",
+        blank=True,
+        related_name="commitment_links",
+        verbose_name=_("key factors"),
+        help_text=_("Only the toolkit's own key factors."),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the link comes from, shown beside it (the demo marks its own)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment's toolkit")
+        verbose_name_plural = _("commitments' toolkits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "toolkit"], name="survey_commitment_links_a_toolkit_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} → {self.toolkit_id}"

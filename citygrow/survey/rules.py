@@ -14,6 +14,9 @@
   its response.
 - A cycle's aggregate results (response rate, distributions, role means, trend) are public
   once a coordinator publishes them; coordinators see them before, to check them.
+- The links from commitments to toolkits and key factors are public; coordinators record them.
+  What a city's results page suggests from them shows only the assessments and the other
+  cities' responses that the reader may see.
 """
 
 from typing import Any
@@ -65,3 +68,7 @@ def results_published(user: Any, cycle: Any) -> bool:
 # before (to check them), and publish or withdraw them.
 rules.add_perm("survey.view_results", results_published | is_coordinator_or_superuser)
 rules.add_perm("survey.publish_results", is_coordinator_or_superuser)
+
+# Which toolkits and key factors serve a commitment (issue 15 part 5): public to read (on the
+# questionnaire's pages and in the API); coordinators record it, since the sources do not say.
+rules.add_perm("survey.link_commitment", is_coordinator_or_superuser)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from citygrow.catalogue.models import KeyFactor, Toolkit
 from citygrow.catalogue.toolkit_file import Problem
 from citygrow.core.errors import ServiceError
 from citygrow.people import audit
@@ -30,6 +31,7 @@ from citygrow.survey.models import (
     CharterRole,
     Commitment,
     CommitmentAnswer,
+    CommitmentLink,
     Cycle,
     ExtraQuestion,
     Questionnaire,
@@ -746,3 +748,87 @@ def withdraw_results(*, cycle: Cycle, by: Any) -> None:
         target=cycle,
         changes={"results published": [True, False]},
     )
+
+
+# -- links from the commitments to the toolkits (issue 15 part 5) --------------------------------
+
+
+def _describe_links(links: Iterable[tuple[Toolkit, Iterable[KeyFactor]]]) -> str | None:
+    """Links as the audit trail shows them: "A 2018 (1, 3); C 2018", in order; None: none."""
+    labels = []
+    for toolkit, key_factors in links:
+        numbers = ", ".join(str(n) for n in sorted(factor.position for factor in key_factors))
+        label = f"{toolkit.theme.code} {toolkit.year}"
+        labels.append(f"{label} ({numbers})" if numbers else label)
+    return "; ".join(sorted(labels)) or None
+
+
+@transaction.atomic
+def save_links(
+    *,
+    commitment: Commitment,
+    links: Sequence[tuple[Toolkit, Sequence[KeyFactor]]],
+    by: Any,
+) -> list[CommitmentLink]:
+    """Link a commitment to the toolkits that serve it, each with those of its key factors that
+    do (none: the toolkit as a whole), replacing its links; an empty `links` unlinks it. A link
+    to a toolkit that stays linked is kept (with its note), its key factors replaced.
+
+    Refused (SurveyError, nothing stored): a toolkit given twice, a draft toolkit (a commitment
+    points to what cities can read and assess against), a key factor of another toolkit.
+    Recorded in the audit trail when the links change."""
+    seen: set[int] = set()
+    for toolkit, key_factors in links:
+        name = f"{toolkit.theme.code} {toolkit.year}"
+        if toolkit.pk in seen:
+            raise SurveyError(
+                _("The toolkit %(toolkit)s is given twice: link it once, with all its key factors.")
+                % {"toolkit": name},
+                "toolkits",
+            )
+        seen.add(toolkit.pk)
+        if toolkit.status == Toolkit.Status.DRAFT:
+            raise SurveyError(
+                _(
+                    "The toolkit %(toolkit)s is a draft: link a commitment to a published "
+                    "toolkit, one cities can read and assess against."
+                )
+                % {"toolkit": name},
+                "toolkits",
+            )
+        foreign = [factor for factor in key_factors if factor.toolkit_id != toolkit.pk]
+        if foreign:
+            raise SurveyError(
+                _("Key factor %(number)s is not one of the toolkit %(toolkit)s's key factors.")
+                % {"number": foreign[0].position, "toolkit": name},
+                "key_factors",
+            )
+    existing = list(
+        CommitmentLink.objects.filter(commitment=commitment)
+        .select_related("toolkit__theme")
+        .prefetch_related("key_factors")
+        .order_by("pk")
+    )
+    before = _describe_links((link.toolkit, link.key_factors.all()) for link in existing)
+    kept = {link.toolkit_id: link for link in existing}
+    CommitmentLink.objects.filter(commitment=commitment).exclude(
+        toolkit__in=[toolkit.pk for toolkit, _factors in links]
+    ).delete()
+    saved = []
+    for toolkit, key_factors in links:
+        link = kept.get(toolkit.pk) or CommitmentLink.objects.create(
+            commitment=commitment,
+            toolkit=toolkit,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        link.key_factors.set(list(key_factors))
+        saved.append(link)
+    after = _describe_links(links)
+    if before != after:
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.CHANGE,
+            target=commitment,
+            changes={"toolkits": [before, after]},
+        )
+    return saved

@@ -12,6 +12,7 @@ urlpatterns = [
         views.questionnaire_file,
         name="questionnaire_file",
     ),
+    path("", include("citygrow.survey.urls_links")),
     path("", include("citygrow.survey.urls_signatories")),
     # Before the cycles' routes: "charter/responses/<pk>/<action>/" would take "results".
     path("", include("citygrow.survey.urls_results")),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from citygrow.core.decorators import permission_required
-from citygrow.survey import services
+from citygrow.survey import links, services
 from citygrow.survey.forms import UploadForm
 from citygrow.survey.models import Questionnaire
 from citygrow.survey.questionnaire_file import QuestionnaireFileError, dump_questionnaire
@@ -25,6 +25,8 @@ def _render_edition(
     cycles: list[CycleRow] | None = None,
 ) -> HttpResponse:
     editions = list(Questionnaire.objects.only("pk", "label", "year", "title", "status"))
+    if questionnaire is not None:  # each commitment's toolkits: one query, two if any
+        links.with_links(c for role in questionnaire.roles.all() for c in role.commitments.all())
     current = next((e for e in editions if e.status == Questionnaire.Status.PUBLISHED), None)
     return render(
         request,
@@ -37,6 +39,7 @@ def _render_edition(
             "may_add": request.user.has_perm("survey.add_questionnaire"),
             "cycles": cycles,
             "may_open_cycle": is_charter_page and request.user.has_perm("survey.add_cycle"),
+            "may_link": request.user.has_perm("survey.link_commitment"),
         },
     )
 
@@ -45,8 +48,7 @@ def _render_edition(
 def charter(request: HttpRequest) -> HttpResponse:
     """The current edition: roles and commitments, the source credited, the scale explained;
     and the survey's cycles, newest first."""
-    current = Questionnaire.objects.current()
-    full = Questionnaire.objects.with_content().get(pk=current.pk) if current else None
+    full = Questionnaire.objects.with_content().current()  # one query, and its prefetches
     return _render_edition(request, full, is_charter_page=True, cycles=cycle_rows())
 
 

@@ -61,7 +61,11 @@ def _response(request: HttpRequest, pk: int) -> Response:
 @require_safe
 def response_results(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response(request, pk)
-    return render(request, "survey/response_results.html", documents.city_context(response))
+    return render(
+        request,
+        "survey/response_results.html",
+        documents.city_context(response, user=request.user),
+    )
 
 
 @require_safe

@@ -29,6 +29,8 @@ from citygrow.people.services import create_token
 from citygrow.plans import services as plans_services
 from citygrow.practices.models import Practice
 from citygrow.reporting import services as reporting_services
+from citygrow.survey import services as survey_services
+from citygrow.survey.models import Commitment
 from tests.support.clients import authorization
 from tests.support.plans import assess_athens, athens_pairing, key_factor
 from tests.support.survey import open_cycle_for, rate, response_of
@@ -110,7 +112,13 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
     # PUT of it may meet a conflict) and Helsinki's (not the officer's city).
     cycle = open_cycle_for(people)
     survey_response = response_of(cycle, "Athens")
-    rate(survey_response, {"PM1": "fully"}, by=people["officer"])
+    rate(survey_response, {"PM1": "fully", "BU1": "partly"}, by=people["officer"])
+    # Commitments linked to toolkits (issue 15 part 5): BU1 to toolkit A and its key factor 1.
+    survey_services.save_links(
+        commitment=Commitment.objects.get(questionnaire=cycle.questionnaire_id, code="BU1"),
+        links=[(toolkit, [toolkit.key_factors.get(position=1)])],
+        by=people["coordinator"],
+    )
     cities = list(City.objects.values_list("slug", flat=True))
     return {
         "code": ["A", "C"],
@@ -134,6 +142,11 @@ def known(people, in_test_transaction, settings, tmp_path) -> dict[str, list]:
         "response_id": [survey_response.pk, response_of(cycle, "Helsinki").pk],
         "commitment_code": ["PM1", "SP2"],
         "role_code": ["policy-maker", "buyer"],
+        "commitment_id": list(
+            Commitment.objects.filter(
+                questionnaire=cycle.questionnaire_id, code__in=["PM1", "BU1"]
+            ).values_list("pk", flat=True)
+        ),
     }
 
 

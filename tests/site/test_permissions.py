@@ -488,6 +488,11 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "api:survey_answers_file": survey_results(),
     "api:get_city_survey_results": survey_response(),
     "api:city_survey_results_pdf": survey_response(),
+    # Commitments linked to toolkits (issue 15 part 5).
+    "survey:commitment_links": coordinators(),
+    "api:get_commitment_links": everyone(OK),
+    "api:save_commitment_links": everyone(OK),  # its path's GET is public
+    "api:get_survey_suggestions": survey_response(),
     "reporting:deliverables": coordinators(),
     "api:get_deliverables": everyone(OK),
     "api:put_deliverables": everyone(OK),  # its path's GET is the deliverables
@@ -745,6 +750,9 @@ def kwargs_for(route: str, objects: dict, people: dict) -> dict:
         "api:survey_answers_file": {"cycle_id": cycle.pk, "fmt": "csv"},
         "api:save_survey_rating": {"response_id": response.pk, "commitment_code": "PM1"},
         "api:save_survey_role_note": {"response_id": response.pk, "role_code": "buyer"},
+        "survey:commitment_links": {"pk": survey_commitment(cycle).pk},
+        "api:get_commitment_links": {"commitment_id": survey_commitment(cycle).pk},
+        "api:save_commitment_links": {"commitment_id": survey_commitment(cycle).pk},
     }
     if route in survey:
         return survey[route]

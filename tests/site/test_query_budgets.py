@@ -165,7 +165,7 @@ EDITION_PAGES = [
     ("/toolkits/B/2026/publish/", 14),
     # Django's deletion collector asks once per relation that could hold a user of the
     # edition (practices' key factors, plans' citations...): flat, but one per relation.
-    ("/toolkits/B/2026/delete/", 33),  # its key factors as infographics name them (issue 14)
+    ("/toolkits/B/2026/delete/", 35),  # its key factors as infographics and Charter links name them
     ("/api/v1/themes/A/editions", 8),
     ("/api/v1/themes/A/compare/2018/2018", 12),
 ]
