@@ -22,6 +22,7 @@ from citygrow.api.schemas import (
     ThemeOut,
     ToolkitOut,
     ToolkitSummary,
+    Year,
 )
 from citygrow.catalogue.models import Theme, Toolkit
 from citygrow.core.errors import ServiceError
@@ -158,7 +159,7 @@ def list_toolkits(request: HttpRequest) -> list[dict[str, Any]]:
     tags=["toolkits"],
     summary="One toolkit edition with all its content",
 )
-def get_toolkit(request: HttpRequest, code: ThemeCode, year: int) -> Any:
+def get_toolkit(request: HttpRequest, code: ThemeCode, year: Year) -> Any:
     toolkit = get_object_or_404(
         Toolkit.objects.visible_to(request.user).with_content(), theme__code=code, year=year
     )

@@ -9,6 +9,8 @@ from ninja import Field, Path, Schema
 #: Path parameters in the formats the database keeps (Theme.code, City.slug). Anything else gets
 #: 422 before a query is made: a NUL character, for one, makes PostgreSQL fail the query.
 ThemeCode = Annotated[str, Path(pattern=r"^[A-Z]$", description="Theme code, e.g. A")]
+#: A toolkit edition's year in a path (a larger number is refused with 422, not a 500).
+Year = Annotated[int, Path(ge=1990, le=2100, description="The edition's year")]
 CitySlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
 

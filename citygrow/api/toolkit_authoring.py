@@ -22,7 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from citygrow.api.auth import SIGNED_IN, require_write
 from citygrow.api.common import ANYONE, READ, WRITE, Refused, forbidden
-from citygrow.api.schemas import NO_NUL, ThemeCode
+from citygrow.api.schemas import NO_NUL, ThemeCode, Year
 from citygrow.catalogue import services
 from citygrow.catalogue.models import ContextFactor, GuideQuestion, KeyFactor, Term, Toolkit
 from citygrow.catalogue.services import AuthoredItem, ItemKind
@@ -32,7 +32,6 @@ router = Router(tags=["toolkit authoring"])
 
 #: An id or version as the database stores it (larger ones are refused with 422, not a 500).
 Id = Annotated[int, Field(ge=0, le=2_147_483_647)]
-Year = Annotated[int, Path(ge=1990, le=2100, description="The edition's year")]
 ItemId = Annotated[int, Path(ge=0, le=2_147_483_647)]
 Version = Annotated[int, Query(ge=0, le=2_147_483_647, description="The version you read")]
 

@@ -21,7 +21,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from citygrow.api.auth import SIGNED_IN, require_write, signed_in
 from citygrow.api.common import ANYONE, READ, WRITE, Refused, absolute, forbidden, form_refused
-from citygrow.api.schemas import NO_NUL, ErrorOut, ThemeCode
+from citygrow.api.schemas import NO_NUL, ErrorOut, ThemeCode, Year
 from citygrow.catalogue import services
 from citygrow.catalogue.compare import compare_editions
 from citygrow.catalogue.compare_words import kind_in_words, label_in_words, section_in_words
@@ -214,7 +214,7 @@ def start_edition(request: HttpRequest, code: ThemeCode, payload: StartIn) -> An
     summary="Upload a toolkit file into a draft",
 )  # fmt: skip
 def upload_edition_file(
-    request: HttpRequest, code: ThemeCode, year: int, file: File[UploadedFile]
+    request: HttpRequest, code: ThemeCode, year: Year, file: File[UploadedFile]
 ) -> Any:
     """The file (YAML or JSON, the toolkit file format, at most 2 MiB) replaces the draft's whole
     content in one transaction. It must be of the draft's theme; its edition year and status
@@ -256,7 +256,7 @@ def upload_edition_file(
     auth=SIGNED_IN,
     summary="Publish a draft",
 )
-def publish_edition(request: HttpRequest, code: ThemeCode, year: int) -> Any:
+def publish_edition(request: HttpRequest, code: ThemeCode, year: Year) -> Any:
     """The draft becomes public and assessable; the theme's published edition is withdrawn
     (still readable). An incomplete draft is 422 with what is missing (`errors.missing`)."""
     require_write(request)
@@ -273,7 +273,7 @@ def publish_edition(request: HttpRequest, code: ThemeCode, year: int) -> Any:
     auth=SIGNED_IN,
     summary="Delete a draft",
 )
-def delete_edition(request: HttpRequest, code: ThemeCode, year: int) -> Any:
+def delete_edition(request: HttpRequest, code: ThemeCode, year: Year) -> Any:
     """Refused (422, with the reason) while anything uses the draft."""
     require_write(request)
     services.delete_draft(toolkit=_draft(request, code, year), by=request.user)
@@ -286,7 +286,7 @@ def delete_edition(request: HttpRequest, code: ThemeCode, year: int) -> Any:
     openapi_extra=ANYONE,
     summary="Compare two editions",
 )
-def compare_edition_years(request: HttpRequest, code: ThemeCode, year_a: int, year_b: int) -> Any:
+def compare_edition_years(request: HttpRequest, code: ThemeCode, year_a: Year, year_b: Year) -> Any:
     """What was added, removed and reworded from edition `year_a` to edition `year_b`; public
     when both editions are, else for the theme's authors (404 for others)."""
     found = {

@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/ and its OpenAPI document."""
 
+import pytest
 from django.test import Client
 
 from citygrow.catalogue.models import Toolkit
@@ -264,3 +265,18 @@ def test_every_schema_of_the_api_has_its_own_name():
     for schema in ours:
         names.setdefault(schema.__name__, []).append(schema.__module__)
     assert {name: where for name, where in names.items() if len(set(where)) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/themes/A/compare/2018/99999999999999999999",
+        "/api/v1/toolkits/A/99999999999999999999",
+        "/api/v1/themes/A/editions/99999999999999999999/publish",
+    ],
+)
+def test_a_year_out_of_range_in_a_path_is_refused_not_a_server_error(seeded, path):
+    """Found by the fuzzing: a year too large for the database gave a 500 on SQLite."""
+    client = Client()
+    response = client.post(path) if path.endswith("/publish") else client.get(path)
+    assert response.status_code in (401, 422)
