@@ -254,6 +254,28 @@ def survey_answers_file(
 
 
 @router.get(
+    "/charter/cycles/{cycle_id}/results/{fmt}",
+    response={200: None, **READ},
+    openapi_extra=file_response(
+        "The cycle's results: every commitment's distribution (CSV); with the mean per role "
+        "and the trend across cycles (XLSX).",
+        documents.EXPORT_TYPES["csv"],
+        documents.EXPORT_TYPES["xlsx"],
+    ),
+    summary="A survey cycle's results as a file",
+)
+def survey_results_file(
+    request: HttpRequest, cycle_id: int, fmt: Literal["csv", "xlsx"]
+) -> HttpResponse:
+    content, name = documents.results_file(_cycle(request, cycle_id), fmt=fmt)
+    return HttpResponse(
+        content,
+        content_type=documents.EXPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
     "/charter/responses/{response_id}/results",
     response={200: CityResultsOut, **READ},
     openapi_extra=ANYONE,

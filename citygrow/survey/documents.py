@@ -275,3 +275,50 @@ def cycle_file(user: Any, cycle: Cycle, *, fmt: str, header: str) -> tuple[bytes
             [tables.Sheet(title=cycle.label, header=heads, rows=rows, widths={0: 24, 1: 16})]
         )
     return content, slugify(f"charter-survey-{cycle.label}") + f".{fmt}"
+
+
+def results_file(cycle: Cycle, *, fmt: str) -> tuple[bytes, str]:
+    """The cycle's results as a file, with its name: CSV, the distribution of every commitment
+    (a row each); XLSX, that and two more sheets, the mean per role and the trend across
+    cycles. The same figures as the results page (`cycle_context`)."""
+    context = cycle_context(cycle)
+    distribution_head = [
+        _("Commitment"),
+        _("Text"),
+        _("Fully"),
+        _("Partly"),
+        _("Not at all"),
+        _("Don't know"),
+        _("Not applicable"),
+        _("Not rated"),
+        _("Mean"),
+    ]
+    distribution = [[row.code, row.text, *row.counts, row.mean] for row in context["rows"]]
+    name = slugify(f"charter-survey-{cycle.label}-results")
+    if fmt == "csv":
+        return tables.csv_bytes([distribution_head, *distribution]), f"{name}.csv"
+    aggregate = context["aggregate"]
+    roles = [[role["title"], role["mean"], role["cities"]] for role in context["roles"]]
+    roles.append([_("Network mean"), context["overall"], aggregate.scored_cities])
+    roles.append([_("Response rate (%)"), context["response_percent"], aggregate.invited])
+    trend = [[row["title"], *row["values"]] for row in context["trend_rows"]]
+    trend.append([_("Network mean"), *context["trend_overall"]])
+    trend.append([_("Response rate (%)"), *context["trend_rates"]])
+    sheets = [
+        tables.Sheet(
+            title=_("Distribution"), header=[distribution_head], rows=distribution, widths={1: 60}
+        ),
+        tables.Sheet(
+            title=_("Roles"),
+            header=[[_("Role"), _("Mean"), _("Cities with a score")]],
+            rows=roles,
+            widths={0: 40},
+        ),
+        tables.Sheet(
+            title=_("Trend"),
+            header=[[_("Role"), *context["trend"].labels]],
+            rows=trend,
+            widths={0: 40},
+        ),
+    ]
+    return tables.xlsx_bytes(sheets), f"{name}.xlsx"

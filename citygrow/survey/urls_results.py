@@ -10,6 +10,11 @@ urlpatterns = [
         name="results_publish",
     ),
     re_path(
+        r"^charter/cycles/(?P<pk>[0-9]+)/results\.(?P<fmt>csv|xlsx)$",
+        views_results.results_export,
+        name="results_export",
+    ),
+    re_path(
         r"^charter/cycles/(?P<pk>[0-9]+)/answers\.(?P<fmt>csv|xlsx)$",
         views_results.cycle_export,
         name="cycle_export",

@@ -90,3 +90,17 @@ def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         content_type=documents.EXPORT_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@require_safe
+def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The cycle's results as a file: CSV (every commitment's distribution) or XLSX (that, the
+    mean per role and the trend), for those who may read the results."""
+    if fmt not in documents.EXPORT_TYPES:
+        raise Http404
+    content, name = documents.results_file(_cycle(request, pk), fmt=fmt)
+    return HttpResponse(
+        content,
+        content_type=documents.EXPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

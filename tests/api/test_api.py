@@ -152,6 +152,7 @@ def test_the_openapi_document_describes_every_route(client):
         "/api/v1/charter/cycles/{cycle_id}/results/publish",
         "/api/v1/charter/cycles/{cycle_id}/results/withdraw",
         "/api/v1/charter/cycles/{cycle_id}/answers/{fmt}",
+        "/api/v1/charter/cycles/{cycle_id}/results/{fmt}",
         "/api/v1/charter/responses/{response_id}/results",
         "/api/v1/charter/responses/{response_id}/results/pdf",
         # Commitments linked to toolkits (citygrow/api/survey_links.py, issue 15 part 5).

@@ -3,7 +3,7 @@ case of test_results.py), the same access, and publishing by coordinators only."
 
 from django.test import Client
 
-from tests.support.clients import api_client
+from tests.support.clients import api_client, web_client
 from tests.support.survey import response_of
 from tests.survey.test_results import cycles  # noqa: F401  (the fixture)
 
@@ -64,3 +64,27 @@ def test_the_answers_file_through_the_api(people, cycles):  # noqa: F811
     assert client.get(f"{url}/xlsx").content[:2] == b"PK"
     assert client.get(f"{url}/pdf").status_code == 422
     assert Client().get(f"{url}/csv").status_code == 404  # results not published
+
+
+def test_the_results_as_files(people, cycles):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    cycle = cycles["2019"]
+    client = api_client(people["coordinator"])
+    csv = client.get(f"{API}/cycles/{cycle.pk}/results/csv").content.decode("utf-8-sig")
+    lines = csv.splitlines()
+    assert lines[0].startswith("Commitment,Text,Fully,Partly,Not at all")
+    pm3 = next(line for line in lines if line.startswith("PM3,"))
+    assert pm3.endswith(",1,0,1,0,0,0,50.0")
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"{API}/cycles/{cycle.pk}/results/xlsx").content)
+    )
+    assert workbook.sheetnames == ["Distribution", "Roles", "Trend"]
+    trend = [[cell.value for cell in row] for row in workbook["Trend"].iter_rows()]
+    assert trend[0] == ["Role", "2017", "2019"]
+    assert ["Network mean", 50, 83.3] in trend
+    page = web_client(people["coordinator"]).get(f"/charter/cycles/{cycle.pk}/results.csv")
+    assert page.status_code == 200 and page.content.decode("utf-8-sig") == csv
+    assert Client().get(f"/charter/cycles/{cycle.pk}/results.csv").status_code == 404
