@@ -274,8 +274,10 @@ def test_too_few_mentor_places_is_the_reason():
 
 
 def test_one_place_is_said_in_the_singular():
+    # Oslo gains less (25 against 100), so it is the one left out. (With equal scores the two
+    # cities would tie, and since issue 16 no rule says which of them a tie leaves out.)
     proposal = propose(
-        [mentor(1, "Rotterdam", {1: 100}), city(2, "Tampere", {1: 0}), city(3, "Oslo", {1: 0})],
+        [mentor(1, "Rotterdam", {1: 100}), city(2, "Tampere", {1: 0}), city(3, "Oslo", {1: 50})],
         HEADINGS,
     )
     assert reasons_of(proposal) == {3: "Only 1 mentor place for 2 implementing cities (capacity 1)"}
@@ -340,28 +342,69 @@ def test_of_two_equal_mentors_the_one_with_the_lower_id_is_proposed():
     assert pairs_of(propose([tampere, *reversed(twins)], HEADINGS)) == {(3, 9)}
 
 
-def test_of_two_equal_cities_the_one_with_the_lower_id_is_paired():
+def test_of_two_equal_cities_wanting_one_place_the_choice_does_not_depend_on_the_order():
+    # Until issue 16 the city with the lower id was paired (rule 5 went through the cities by
+    # id). Equal benefit and equal ranks are a tie the new rule 5 leaves to the solver: which
+    # city it pairs is not promised, only that it is the same whatever the order of the input,
+    # and that the other is told why.
     rotterdam = mentor(1, "Rotterdam", {1: 90})
     twins = [city(7, "Tampere", {1: 10}), city(4, "Oslo", {1: 10})]
-    for cities in ([rotterdam, *twins], [*reversed(twins), rotterdam]):
-        proposal = propose(cities, HEADINGS)
-        assert pairs_of(proposal) == {(1, 4)}
-        assert set(reasons_of(proposal)) == {7}
+    proposals = [
+        propose(cities, HEADINGS) for cities in ([rotterdam, *twins], [*twins[::-1], rotterdam])
+    ]
+    assert proposals[0] == proposals[1]
+    (pair,) = proposals[0].pairs
+    assert pair.mentor == 1
+    assert pair.implementing in {4, 7}
+    assert reasons_of(proposals[0]) == {
+        ({4, 7} - {pair.implementing}).pop(): "Only 1 mentor place for 2 implementing cities "
+        "(capacity 1)"
+    }
 
 
-@pytest.mark.parametrize(("first", "second"), [(10, 11), (11, 10)])
-def test_among_equal_totals_the_city_with_the_lower_id_gets_its_best_mentor(first, second):
-    # Each city gains the mentor's score on the key factor where it scores 0: Rotterdam gives
-    # each 10 and Gothenburg each 20, so both proposals are worth 30.
-    rotterdam = mentor(1, "Rotterdam", {1: 10, 2: 10})
-    gothenburg = mentor(2, "Gothenburg", {1: 20, 2: 20})
-    a = city(first, "Tampere", {1: 0, 2: 100})
-    b = city(second, "Oslo", {1: 100, 2: 0})
-    proposal = propose([b, gothenburg, a, rotterdam], HEADINGS)
-    assert proposal.total_benefit == 30.0
-    # The city with the lower id gets Gothenburg, its best mentor, despite its higher id.
-    lower, higher = sorted([first, second])
-    assert pairs_of(proposal) == {(2, lower), (1, higher)}
+# Three mentors, each city gaining its mentor's score on the one key factor where it scores 0:
+# Athens (key 1) gains 30 from Gothenburg, 25 from Utrecht, 20 from Rotterdam; Bilbao (key 2)
+# gains 35 from Gothenburg, 25 from Rotterdam, 0 from Utrecht; Cork (key 3) gains 100 from
+# Utrecht only. Cork takes Utrecht, and the other two share Gothenburg and Rotterdam either
+# way for the same total: 155 = 100 + 30 + 25 (Athens-Gothenburg) = 100 + 20 + 35.
+GOTHENBURG_3 = mentor(1, "Gothenburg", {1: 30, 2: 35, 3: 0})
+ROTTERDAM_3 = mentor(2, "Rotterdam", {1: 20, 2: 25, 3: 0})
+UTRECHT_3 = mentor(3, "Utrecht", {1: 25, 2: 0, 3: 100})
+
+
+@pytest.mark.parametrize(("athens", "bilbao"), [(10, 11), (11, 10)])
+def test_among_equal_totals_the_smallest_sum_of_ranks_wins_whatever_the_ids(athens, bilbao):
+    # Until issue 16 the city with the lower id got its best mentor: Gothenburg went to
+    # Bilbao when Bilbao had id 10. Now the ranks decide, whatever the ids: Athens ranks
+    # Gothenburg 1st, Utrecht 2nd, Rotterdam 3rd; Bilbao ranks Gothenburg 1st, Rotterdam 2nd.
+    # Athens-Gothenburg and Bilbao-Rotterdam cost ranks 0 + 1; the other way round 2 + 0.
+    cities = [
+        city(athens, "Athens", {1: 0, 2: 100, 3: 100}),
+        city(bilbao, "Bilbao", {1: 100, 2: 0, 3: 100}),
+        city(12, "Cork", {1: 100, 2: 100, 3: 0}),
+    ]
+    proposal = propose([*cities, UTRECHT_3, ROTTERDAM_3, GOTHENBURG_3], HEADINGS)
+    assert proposal.total_benefit == 155.0
+    assert pairs_of(proposal) == {(1, athens), (2, bilbao), (3, 12)}
+
+
+def test_one_hundredth_of_benefit_outweighs_any_sum_of_ranks():
+    # As above, with two more mentors, each taken by a city of its own (Dublin, Espoo), whom
+    # Athens ranks before Rotterdam; and Gothenburg worth 35.01 to Bilbao. Athens-Rotterdam and
+    # Bilbao-Gothenburg cost ranks 4 + 0 against 0 + 1 the other way round, but are worth
+    # 0.01 more: the benefit decides.
+    gothenburg = mentor(1, "Gothenburg", {1: 30, 2: 35.01})
+    rotterdam = mentor(2, "Rotterdam", {1: 20, 2: 25})
+    utrecht = mentor(3, "Utrecht", {1: 25, 3: 100})
+    vigo = mentor(4, "Vigo", {1: 24, 4: 100})
+    wels = mentor(5, "Wels", {1: 23, 5: 100})
+    cities = [
+        city(10 + key, name, {k: 0 if k == key else 100 for k in range(1, 6)})
+        for key, name in enumerate(["Athens", "Bilbao", "Cork", "Dublin", "Espoo"], start=1)
+    ]
+    proposal = propose([gothenburg, rotterdam, utrecht, vigo, wels, *cities], HEADINGS)
+    assert pairs_of(proposal) == {(1, 12), (2, 11), (3, 13), (4, 14), (5, 15)}
+    assert proposal.total_benefit == 355.01
 
 
 # Bad input
@@ -419,12 +462,22 @@ SCORES = st.one_of(
     st.integers(0, 100),
     st.sampled_from([12.5, 62.5, 100 / 3, 200 / 3]),
 )
+# Coarser still, on fewer key factors: many proposals tie on pairs and total benefit, and rule 5
+# has to choose.
+TIED_SCORES = st.sampled_from([0, 50, 100])
 
 
 @st.composite
-def candidates(draw: st.DrawFn, role: Role, max_size: int) -> list[Candidate]:
+def candidates(
+    draw: st.DrawFn,
+    role: Role,
+    max_size: int,
+    scores: st.SearchStrategy = SCORES,
+    keys: int = 3,
+    min_size: int = 0,
+) -> list[Candidate]:
     # Ids from a small range: the same city may be both a mentor and an implementing city.
-    ids = draw(st.lists(st.integers(1, 6), unique=True, max_size=max_size))
+    ids = draw(st.lists(st.integers(1, 6), unique=True, min_size=min_size, max_size=max_size))
     return [
         Candidate(
             id=id,
@@ -432,20 +485,31 @@ def candidates(draw: st.DrawFn, role: Role, max_size: int) -> list[Candidate]:
             country=draw(st.sampled_from(COUNTRIES)),
             languages=frozenset(draw(st.sets(st.sampled_from(LANGUAGES), max_size=2))),
             role=role,
-            scores=draw(st.dictionaries(st.integers(1, 3), SCORES, max_size=3)),
+            scores=draw(
+                st.dictionaries(
+                    st.integers(1, keys), scores, min_size=min(min_size, 1), max_size=keys
+                )
+            ),
         )
         for id in ids
     ]
 
 
 @st.composite
-def schemes(draw: st.DrawFn) -> tuple[list[Candidate], list[Candidate], Options]:
+def schemes(
+    draw: st.DrawFn,
+    scores: st.SearchStrategy = SCORES,
+    keys: int = 3,
+    size: int = 3,
+    min_size: int = 0,
+) -> tuple[list[Candidate], list[Candidate], Options]:
     options = Options(
         capacity=draw(st.integers(1, 2)),
         forbid_same_country=draw(st.booleans()),
         require_shared_language=draw(st.booleans()),
     )
-    return draw(candidates(Role.MENTOR, 3)), draw(candidates(Role.IMPLEMENTING, 4)), options
+    mentors = draw(candidates(Role.MENTOR, size, scores, keys, min_size))
+    return mentors, draw(candidates(Role.IMPLEMENTING, size + 1, scores, keys, min_size)), options
 
 
 def allowed(m: Candidate, i: Candidate, options: Options) -> bool:
@@ -463,44 +527,60 @@ def hundredths(m: Candidate, i: Candidate) -> int:
     return round(benefit(m, i) * 100)
 
 
+def ranks(m: Candidate, i: Candidate, mentors: list[Candidate], options: Options) -> int:
+    """Rule 5: i's rank of m among the mentors allowed for it, by benefit, then lower id."""
+    allowed_for_i = [x for x in mentors if allowed(x, i, options)]
+    ordered = sorted(allowed_for_i, key=lambda x: (-hundredths(x, i), x.id))
+    return ordered.index(m)
+
+
 def brute_force(
     mentors: list[Candidate], cities: list[Candidate], options: Options
-) -> set[tuple[int, int]]:
-    """The best proposal by enumerating every assignment: most pairs, then largest total benefit,
-    then the tie rule (implementing cities by id, each preferring its best mentor, then the
-    lowest mentor id, then being unpaired)."""
-    cities = sorted(cities, key=lambda c: c.id)
-    best: tuple[tuple[int, int], list[tuple[int, ...]], set[tuple[int, int]]] | None = None
+) -> tuple[tuple[int, int, int], list[set[tuple[int, int]]]]:
+    """The best score (pairs, total benefit, minus the sum of ranks) by enumerating every
+    assignment, and every assignment that reaches it."""
+    best: tuple[int, int, int] | None = None
+    found: list[set[tuple[int, int]]] = []
     for choice in itertools.product([None, *mentors], repeat=len(cities)):
         pairs = [(m, i) for m, i in zip(choice, cities, strict=True) if m is not None]
         if not all(allowed(m, i, options) for m, i in pairs):
             continue
         if any(choice.count(m) > options.capacity for m in mentors):
             continue
-        score = (len(pairs), sum(hundredths(m, i) for m, i in pairs))
-        ranks = [
-            (1,) if m is None else (0, -hundredths(m, i), m.id)
-            for m, i in zip(choice, cities, strict=True)
-        ]
-        if best is None or score > best[0] or (score == best[0] and ranks < best[1]):
-            best = (score, ranks, {(m.id, i.id) for m, i in pairs})
+        score = (
+            len(pairs),
+            sum(hundredths(m, i) for m, i in pairs),
+            -sum(ranks(m, i, mentors, options) for m, i in pairs),
+        )
+        if best is None or score > best:
+            best, found = score, []
+        if score == best:
+            found.append({(m.id, i.id) for m, i in pairs})
     assert best is not None
-    return best[2]
+    return best, found
 
 
 @settings(max_examples=300, deadline=None)
-@given(schemes())
+@given(st.one_of(schemes(), schemes(TIED_SCORES, keys=2, size=4, min_size=3)))
 def test_the_proposal_matches_brute_force(scheme):
+    """Rules 3 and 4 (most pairs, then largest total benefit), then rule 5 (smallest sum of
+    ranks) against every assignment; and the very pairs whenever only one assignment is best.
+    (Until issue 16 rule 5 made every best assignment unique, going through the cities by id;
+    now two can tie on all three, and the solver picks one.)"""
     mentors, cities, options = scheme
     proposal = propose([*mentors, *cities], HEADINGS, options)
-    expected = brute_force(mentors, cities, options)
+    (count, total, minus_ranks), best = brute_force(mentors, cities, options)
     by_id = {(c.role, c.id): c for c in [*mentors, *cities]}
-    expected_total = sum(
-        hundredths(by_id[Role.MENTOR, m], by_id[Role.IMPLEMENTING, i]) for m, i in expected
-    )
-    assert len(proposal.pairs) == len(expected)
-    assert round(proposal.total_benefit * 100) == expected_total
-    assert pairs_of(proposal) == expected
+    chosen = [
+        (by_id[Role.MENTOR, p.mentor], by_id[Role.IMPLEMENTING, p.implementing])
+        for p in proposal.pairs
+    ]
+    assert len(proposal.pairs) == count
+    assert round(proposal.total_benefit * 100) == total
+    assert -sum(ranks(m, i, mentors, options) for m, i in chosen) == minus_ranks
+    assert pairs_of(proposal) in best
+    if len(best) == 1:
+        assert pairs_of(proposal) == best[0]
 
 
 @settings(max_examples=200, deadline=None)
