@@ -95,8 +95,11 @@ def browser() -> Iterator[Any]:
     reason = _why_not_runnable()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions: `expect` has its own default (5 s), which an
+    # autosave on a loaded CI machine (PostgreSQL and two test workers) once exceeded.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
