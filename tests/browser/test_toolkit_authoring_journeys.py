@@ -82,7 +82,13 @@ def test_a_facilitator_enters_a_two_key_factor_toolkit_and_previews_it(
     toolkit = Toolkit.objects.get(theme__code="B", year=2026)
     first = KeyFactor.objects.get(toolkit=toolkit, position=1)
     item = page.locator(f"#factor-{first.pk}")
-    item.get_by_label("Summary").fill("Test summary one.")
+    summary = item.get_by_label("Summary")
+    summary.fill("Test summary one.")
+    # htmx attaches the form's input listener when it processes the content it swapped in; a
+    # fill just after the last swap can come first (CI saw it once). One more input event a
+    # moment later is saved then; if the first was heard, the delay makes the two one save.
+    page.wait_for_timeout(200)
+    summary.dispatch_event("input")
     expect(item.get_by_role("status")).to_have_text("Saved")
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded"
     first.refresh_from_db()
